@@ -1,0 +1,72 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { buttonVariants } from "@scrollintel/ui/button";
+import { Card, CardHeader } from "@scrollintel/ui/card";
+import { EmptyState, ErrorNotice } from "@scrollintel/ui/empty-state";
+import { formatBytes, formatCount, formatTime } from "@/components/format";
+import { StatusBadge } from "@/components/status-badge";
+import { useTRPC } from "@/trpc/client";
+
+export default function DatasetsPage() {
+  const trpc = useTRPC();
+  const list = useQuery({
+    ...trpc.dataset.list.queryOptions(),
+    refetchInterval: (q) => (q.state.data?.some((d) => d.status === "QUEUED" || d.status === "INGESTING") ? 1000 : false),
+  });
+  return (
+    <Card>
+      <CardHeader
+        title="Datasets"
+        description="Every file you upload becomes a dataset you can query by name."
+        actions={
+          <Link href="/upload" className={buttonVariants({ size: "sm" })}>
+            Upload files
+          </Link>
+        }
+      />
+      {list.error ? (
+        <div className="p-5">
+          <ErrorNotice message={list.error.message} />
+        </div>
+      ) : list.isLoading ? (
+        <p className="p-5 text-sm text-slate-500">Loading…</p>
+      ) : !list.data?.length ? (
+        <div className="p-5">
+          <EmptyState title="No datasets yet" action={<Link href="/upload" className={buttonVariants({})}>Upload a file</Link>}>
+            Upload a CSV and it will be converted to compressed Parquet, ready to query in seconds.
+          </EmptyState>
+        </div>
+      ) : (
+        <table className="w-full text-sm">
+          <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
+            <tr>
+              <th className="px-5 py-2">Name</th>
+              <th className="px-5 py-2">Status</th>
+              <th className="px-5 py-2 text-right">Rows</th>
+              <th className="px-5 py-2 text-right">Source size</th>
+              <th className="px-5 py-2">Created</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {list.data.map((d) => (
+              <tr key={d.id} className="hover:bg-slate-50" data-testid="dataset-row">
+                <td className="px-5 py-2.5 font-mono">
+                  <Link href={`/datasets/${d.id}`} className="text-indigo-700 hover:underline">
+                    {d.name}
+                  </Link>
+                </td>
+                <td className="px-5 py-2.5">
+                  <StatusBadge status={d.status} />
+                </td>
+                <td className="px-5 py-2.5 text-right tabular-nums">{formatCount(d.latest?.rowCount)}</td>
+                <td className="px-5 py-2.5 text-right tabular-nums">{d.latest ? formatBytes(d.latest.sourceBytes) : "—"}</td>
+                <td className="px-5 py-2.5 text-slate-500">{formatTime(d.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,24 @@
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { resolveCaller, requestMeta } from "@/server/auth/resolve-caller";
+import { services } from "@/server/services";
+import { appRouter } from "@/server/trpc/router";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+function handler(req: Request) {
+  return fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req,
+    router: appRouter,
+    createContext: async ({ resHeaders }) => {
+      const { db, log } = services();
+      return { db, log, caller: await resolveCaller(), resHeaders, ...requestMeta(req) };
+    },
+    onError: ({ error, path }) => {
+      if (error.code === "INTERNAL_SERVER_ERROR") services().log.error({ err: error, path }, "tRPC error");
+    },
+  });
+}
+
+export { handler as GET, handler as POST };

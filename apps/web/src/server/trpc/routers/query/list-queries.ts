@@ -1,0 +1,7 @@
+import { z } from "zod";
+import { findQueryRuns } from "@scrollintel/core/services/query-service";
+import { tenantProcedure } from "../../init";
+
+export const listQueries = tenantProcedure("query.read")
+  .input(z.object({ limit: z.number().int().min(1).max(100).default(20) }).default({ limit: 20 }))
+  .query(({ ctx, input }) => findQueryRuns(ctx.db, ctx.tenant, input));

@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { resolveUserTenant } from "@scrollintel/core/services/auth-service";
+import { authedProcedure } from "../../init";
+
+export const TENANT_COOKIE = "si_tenant";
+
+/** Makes another of the caller's workspaces the active one (NOT_FOUND if not a member). */
+export const switchTenant = authedProcedure
+  .input(z.object({ slug: z.string().min(1).max(64) }))
+  .mutation(async ({ ctx, input }) => {
+    const t = await resolveUserTenant(ctx.db, {
+      userId: ctx.caller.userId,
+      tenantSlug: input.slug,
+      actor: { type: "USER", id: ctx.caller.userId },
+    });
+    ctx.resHeaders.append("set-cookie", `${TENANT_COOKIE}=${t.slug}; Path=/; SameSite=Lax; HttpOnly; Max-Age=31536000`);
+    return { slug: t.slug };
+  });

@@ -1,0 +1,65 @@
+import { StatementType, type DuckDBConnection } from "@duckdb/node-api";
+import { DomainError } from "@scrollintel/core/errors";
+import { checkSqlText, checkStatements, quoteIdent } from "@scrollintel/core/sql-check";
+import { lit } from "./open-duck";
+
+export interface SandboxDataset {
+  name: string;
+  /** Local Parquet paths of the dataset's READY version. */
+  paths: string[];
+}
+
+/**
+ * Turns a fresh connection into a tenant's sandbox: one view per dataset,
+ * file access limited to exactly those files (and the result file), then
+ * external access off and configuration locked, all before any user SQL.
+ */
+export async function lockDownSession(
+  conn: DuckDBConnection,
+  opts: { datasets: SandboxDataset[]; resultPath: string },
+): Promise<void> {
+  const allowed = [...opts.datasets.flatMap((d) => d.paths), opts.resultPath];
+  await conn.run(`SET allowed_paths = [${allowed.map(lit).join(", ")}]`);
+  await conn.run(`SET allowed_directories = []`);
+  for (const d of opts.datasets) {
+    await conn.run(`CREATE VIEW ${quoteIdent(d.name)} AS SELECT * FROM read_parquet([${d.paths.map(lit).join(", ")}])`);
+  }
+  await conn.run("SET enable_external_access = false");
+  await conn.run("SET lock_configuration = true");
+}
+
+const TYPE_NAMES = Object.fromEntries(
+  Object.entries(StatementType)
+    .filter(([, v]) => typeof v === "number")
+    .map(([k, v]) => [v, k]),
+) as Record<number, string>;
+
+/**
+ * Asks DuckDB's own parser what the SQL is; anything but exactly one SELECT
+ * is refused before it runs. Returns the single statement's text.
+ */
+export async function checkUserSql(conn: DuckDBConnection, sql: string): Promise<string> {
+  const text = checkSqlText(sql).replace(/;\s*$/, "");
+  let extracted;
+  try {
+    extracted = await conn.extractStatements(text);
+  } catch (e) {
+    throw new DomainError("BAD_REQUEST", firstLine(e));
+  }
+  const types: { type: string }[] = [];
+  for (let i = 0; i < extracted.count; i++) {
+    try {
+      const prepared = await extracted.prepare(i);
+      types.push({ type: TYPE_NAMES[prepared.statementType] ?? "UNKNOWN" });
+    } catch (e) {
+      if (extracted.count > 1) types.push({ type: "UNKNOWN" });
+      else throw new DomainError("BAD_REQUEST", firstLine(e));
+    }
+  }
+  checkStatements(types);
+  return text;
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
+}

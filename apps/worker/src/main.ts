@@ -1,0 +1,41 @@
+import { run, Logger as GraphileLogger } from "graphile-worker";
+import { createDb } from "@scrollintel/core/db/client";
+import { createLogger } from "@scrollintel/core/logger";
+import { createStorage } from "@scrollintel/core/storage/create-storage";
+import { loadWorkerConfig } from "./env";
+import { startHealthServer } from "./health-server";
+import { makeIngestTask } from "./tasks/ingest";
+import { makeQueryTask } from "./tasks/query";
+import type { WorkerDeps } from "./worker-deps";
+
+async function main() {
+  const config = loadWorkerConfig();
+  const log = createLogger({ name: "worker", level: config.LOG_LEVEL });
+  if (!config.DATABASE_URL) throw new Error("DATABASE_URL is not set (the start script sets it for the embedded database)");
+  const db = createDb(config.DATABASE_URL);
+  const deps: WorkerDeps = { config, db, storage: createStorage(config), log };
+  const runner = await run({
+    connectionString: config.DATABASE_URL,
+    concurrency: config.WORKER_CONCURRENCY,
+    noHandleSignals: false,
+    pollInterval: 2000,
+    logger: new GraphileLogger((scope) => (level, message, meta) => {
+      const l = log.child({ scope: scope.label });
+      if (level === "error") l.error(meta ?? {}, message);
+      else if (level === "warning") l.warn(meta ?? {}, message);
+      else l.debug(meta ?? {}, message);
+    }),
+    taskList: { ingest: makeIngestTask(deps), query: makeQueryTask(deps) },
+  });
+  const health = await startHealthServer(db, config.WORKER_HEALTH_PORT);
+  const addr = health.address();
+  log.info({ healthPort: typeof addr === "object" && addr ? addr.port : null }, "worker started");
+  await runner.promise;
+  health.close();
+  await db.$disconnect();
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

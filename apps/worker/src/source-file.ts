@@ -1,0 +1,24 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import type { StorageDriver } from "@scrollintel/core/storage/storage-driver";
+
+/**
+ * A local path for an object: the object itself on local storage, or a
+ * streamed copy in `scratchDir` otherwise. The caller removes scratchDir.
+ */
+export async function localCopyOf(storage: StorageDriver, key: string, scratchDir: string): Promise<string> {
+  const direct = storage.localPath(key);
+  if (direct) return direct;
+  fs.mkdirSync(scratchDir, { recursive: true });
+  const dest = path.join(scratchDir, path.basename(key));
+  await pipeline(await storage.get(key), fs.createWriteStream(dest));
+  return dest;
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const h = createHash("sha256");
+  await pipeline(fs.createReadStream(file, { highWaterMark: 4 * 1024 * 1024 }), h);
+  return h.digest("hex");
+}

@@ -1,0 +1,12 @@
+import type { Config } from "@scrollintel/core/config";
+import type { Db } from "@scrollintel/core/db/client";
+import type { Logger } from "@scrollintel/core/logger";
+import type { StorageDriver } from "@scrollintel/core/storage/storage-driver";
+
+/** What every task handler is given: built once at boot in main.ts. */
+export interface WorkerDeps {
+  config: Config;
+  db: Db;
+  storage: StorageDriver;
+  log: Logger;
+}

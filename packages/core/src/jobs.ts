@@ -1,0 +1,35 @@
+import { z } from "zod";
+import type { Tx } from "./db/client";
+
+/** Every background task: its name and the payload its handler parses first. */
+export const JOBS = {
+  ingest: z.object({ datasetVersionId: z.string().min(1) }),
+  query: z.object({ queryRunId: z.string().min(1) }),
+} as const;
+
+export type JobName = keyof typeof JOBS;
+export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]>;
+
+/**
+ * Enqueues a graphile-worker job inside the caller's transaction, so the row a
+ * job acts on and the job itself commit together or not at all. The job key
+ * makes a retried request enqueue nothing new.
+ */
+export async function addJob<N extends JobName>(
+  tx: Tx,
+  name: N,
+  payload: JobPayload<N>,
+  opts: { jobKey?: string; maxAttempts?: number; priority?: number } = {},
+): Promise<void> {
+  const parsed = JOBS[name].parse(payload);
+  await tx.$executeRaw`SELECT graphile_worker.add_job(
+    ${name}::text,
+    ${JSON.stringify(parsed)}::json,
+    job_key => ${opts.jobKey ?? null}::text,
+    max_attempts => ${opts.maxAttempts ?? 3}::int,
+    priority => ${opts.priority ?? 0}::int
+  )`;
+}
+
+/** Channel the worker NOTIFYs when a query run finishes (payload: its id). */
+export const QUERY_DONE_CHANNEL = "scrollintel_query_done";

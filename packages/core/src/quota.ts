@@ -1,0 +1,49 @@
+import { formatBytes } from "./bytes";
+
+export interface StorageQuota {
+  storageBytesLimit: bigint;
+  storageBytesUsed: bigint;
+  storageBytesReserved: bigint;
+  maxFileBytes: bigint;
+}
+
+export type QuotaDecision = { ok: true } | { ok: false; reason: "MAX_FILE" | "STORAGE"; message: string; left: bigint };
+
+/** Bytes a new reservation may still take; never negative. */
+export function storageHeadroom(q: StorageQuota): bigint {
+  const left = q.storageBytesLimit - q.storageBytesUsed - q.storageBytesReserved;
+  return left > 0n ? left : 0n;
+}
+
+/**
+ * The rule an upload of `size` bytes must pass. The database enforces the same
+ * rule atomically (quota-store); this one words the refusal for people.
+ */
+export function checkUpload(q: StorageQuota, size: bigint): QuotaDecision {
+  if (size < 0n) throw new RangeError("size must not be negative");
+  if (size > q.maxFileBytes) {
+    return {
+      ok: false,
+      reason: "MAX_FILE",
+      left: q.maxFileBytes,
+      message: `File is ${formatBytes(size)}; the largest file this workspace accepts is ${formatBytes(q.maxFileBytes)}.`,
+    };
+  }
+  const left = storageHeadroom(q);
+  if (size > left) {
+    return {
+      ok: false,
+      reason: "STORAGE",
+      left,
+      message: `Upload needs ${formatBytes(size)} but only ${formatBytes(left)} of storage is left in this workspace.`,
+    };
+  }
+  return { ok: true };
+}
+
+/** Percent of the limit in use (used + reserved), 0..100, for meters. */
+export function percentUsed(used: bigint, limit: bigint): number {
+  if (limit <= 0n) return 100;
+  const pct = Number((used * 10000n) / limit) / 100;
+  return Math.min(100, Math.max(0, pct));
+}

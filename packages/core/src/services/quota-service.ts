@@ -1,0 +1,55 @@
+import type { Db, Tx } from "../db/client";
+import { DomainError } from "../errors";
+import { checkUpload, storageHeadroom } from "../quota";
+
+/**
+ * Reserves storage for an upload with one conditional UPDATE, so parallel
+ * uploads can never overshoot the limit; refuses with a message that says
+ * how much is left.
+ */
+export async function reserveStorage(tx: Tx, tenantId: string, bytes: bigint): Promise<void> {
+  const n = await tx.$executeRaw`
+    UPDATE "TenantQuota"
+       SET "storageBytesReserved" = "storageBytesReserved" + ${bytes}, "updatedAt" = now()
+     WHERE "tenantId" = ${tenantId}
+       AND ${bytes} <= "maxFileBytes"
+       AND "storageBytesUsed" + "storageBytesReserved" + ${bytes} <= "storageBytesLimit"`;
+  if (n === 1) return;
+  const q = await tx.tenantQuota.findUnique({ where: { tenantId } });
+  if (!q) throw new DomainError("FORBIDDEN", "This workspace has no storage quota set.");
+  const d = checkUpload(q, bytes);
+  throw new DomainError("QUOTA_EXCEEDED", d.ok ? "Storage quota changed; please retry." : d.message, {
+    leftBytes: (d.ok ? storageHeadroom(q) : d.left).toString(),
+  });
+}
+
+/** Turns a reservation into usage (upload finished). */
+export async function commitStorage(tx: Tx, tenantId: string, reserved: bigint, actual: bigint): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE "TenantQuota"
+       SET "storageBytesReserved" = GREATEST("storageBytesReserved" - ${reserved}, 0),
+           "storageBytesUsed" = "storageBytesUsed" + ${actual}, "updatedAt" = now()
+     WHERE "tenantId" = ${tenantId}`;
+}
+
+/** Gives back a reservation (upload terminated or expired). */
+export async function releaseStorage(tx: Tx, tenantId: string, reserved: bigint): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE "TenantQuota"
+       SET "storageBytesReserved" = GREATEST("storageBytesReserved" - ${reserved}, 0), "updatedAt" = now()
+     WHERE "tenantId" = ${tenantId}`;
+}
+
+/** Adds (or with a negative n, removes) stored bytes outside an upload, e.g. Parquet written by ingest. */
+export async function adjustStorageUsed(tx: Tx, tenantId: string, delta: bigint): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE "TenantQuota"
+       SET "storageBytesUsed" = GREATEST("storageBytesUsed" + ${delta}, 0), "updatedAt" = now()
+     WHERE "tenantId" = ${tenantId}`;
+}
+
+export async function getQuota(db: Db, tenantId: string) {
+  const q = await db.tenantQuota.findUnique({ where: { tenantId } });
+  if (!q) throw new DomainError("NOT_FOUND", "quota not found");
+  return { ...q, storageHeadroom: storageHeadroom(q) };
+}

@@ -1,0 +1,92 @@
+import fs from "node:fs";
+import fsp from "node:fs/promises";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import type { Readable } from "node:stream";
+import { randomBytes } from "node:crypto";
+import type { StorageDriver, StoredObject } from "./storage-driver";
+
+/** Objects as files under one root directory: the embedded default. */
+export class LocalStorage implements StorageDriver {
+  readonly kind = "local" as const;
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+    fs.mkdirSync(this.root, { recursive: true });
+  }
+
+  /** Resolves a key to a path and refuses any that would leave the root. */
+  resolve(key: string): string {
+    const p = path.resolve(this.root, key);
+    if (p !== this.root && !p.startsWith(this.root + path.sep)) throw new Error(`key escapes storage root: ${key}`);
+    return p;
+  }
+
+  localPath(key: string): string {
+    return this.resolve(key);
+  }
+
+  async put(key: string, body: Readable): Promise<void> {
+    const dest = this.resolve(key);
+    await fsp.mkdir(path.dirname(dest), { recursive: true });
+    // Write beside, then rename: readers never see half an object.
+    const tmp = `${dest}.tmp-${randomBytes(6).toString("hex")}`;
+    try {
+      await pipeline(body, fs.createWriteStream(tmp));
+      await fsp.rename(tmp, dest);
+    } catch (e) {
+      await fsp.rm(tmp, { force: true });
+      throw e;
+    }
+  }
+
+  async get(key: string): Promise<Readable> {
+    const p = this.resolve(key);
+    await fsp.access(p);
+    return fs.createReadStream(p);
+  }
+
+  async stat(key: string): Promise<StoredObject | null> {
+    try {
+      const s = await fsp.stat(this.resolve(key));
+      return s.isFile() ? { key, size: s.size } : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<StoredObject> {
+    const base = this.resolve(prefix);
+    const dir = prefix.endsWith("/") ? base : path.dirname(base);
+    let entries: fs.Dirent[];
+    try {
+      entries = await fsp.readdir(dir, { withFileTypes: true, recursive: true });
+    } catch {
+      return;
+    }
+    const keys = entries
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(this.root, path.join(e.parentPath, e.name)).split(path.sep).join("/"))
+      .filter((k) => k.startsWith(prefix) && !/\.tmp-[0-9a-f]+$/.test(k))
+      .sort();
+    for (const key of keys) {
+      const s = await this.stat(key);
+      if (s) yield s;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await fsp.rm(this.resolve(key), { force: true });
+  }
+
+  async deletePrefix(prefix: string): Promise<number> {
+    let n = 0;
+    for await (const o of this.list(prefix)) {
+      await this.delete(o.key);
+      n++;
+    }
+    if (prefix.endsWith("/")) await fsp.rm(this.resolve(prefix), { recursive: true, force: true });
+    return n;
+  }
+}

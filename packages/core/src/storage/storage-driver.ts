@@ -1,0 +1,23 @@
+import type { Readable } from "node:stream";
+
+export interface StoredObject {
+  key: string;
+  size: number;
+}
+
+/**
+ * Object storage as ScrollIntel uses it: whole objects written from a stream,
+ * read as a stream, listed by prefix. Keys come from core/keys only.
+ */
+export interface StorageDriver {
+  readonly kind: "local" | "s3";
+  /** Writes an object from a stream; the object appears only when complete. */
+  put(key: string, body: Readable): Promise<void>;
+  get(key: string): Promise<Readable>;
+  stat(key: string): Promise<StoredObject | null>;
+  list(prefix: string): AsyncIterable<StoredObject>;
+  delete(key: string): Promise<void>;
+  deletePrefix(prefix: string): Promise<number>;
+  /** A path DuckDB can open directly, when the driver keeps objects on local disk. */
+  localPath(key: string): string | null;
+}

@@ -1,0 +1,157 @@
+// Offline Prisma migrations. Prisma's CLI downloads a native schema engine,
+// which this project cannot rely on; the same engine is published to npm as
+// WASM, and with @prisma/adapter-pg it applies our migrations and writes the
+// standard _prisma_migrations table, so the real CLI stays compatible.
+//
+//   tsx prisma/migrate.ts deploy          apply pending migrations (+ job queue schema)
+//   tsx prisma/migrate.ts create <name>   new migration from schema.prisma changes
+//   tsx prisma/migrate.ts status
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import { Logger, runMigrations } from "graphile-worker";
+
+const prismaDir = path.dirname(fileURLToPath(import.meta.url));
+const schemaPath = path.join(prismaDir, "schema.prisma");
+const migDir = path.join(prismaDir, "migrations");
+const filters = { externalTables: [], externalEnums: [] };
+
+type Engine = Record<string, (input: unknown) => Promise<Record<string, unknown>>>;
+interface WasmModule {
+  SchemaEngine: { new: (...args: unknown[]) => Promise<Engine> };
+  __wbg_set_wasm(exports: unknown): void;
+}
+
+let wasm: Promise<WasmModule> | undefined;
+function loadWasm(): Promise<WasmModule> {
+  wasm ??= (async () => {
+    const require = createRequire(import.meta.url);
+    const pkgDir = path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg"));
+    const bg = (await import(path.join(pkgDir, "schema_engine_bg.js"))) as WasmModule;
+    const bytes = fs.readFileSync(path.join(pkgDir, "schema_engine_bg.wasm"));
+    const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": bg as never });
+    bg.__wbg_set_wasm(instance.exports);
+    (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
+    return bg;
+  })();
+  return wasm;
+}
+
+// Discrete fields, not connectionString: adapter-pg's shadow-db helper spreads
+// {database} over the config, and pg gives connectionString precedence.
+function pgConfig(url: string) {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 5432),
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: u.pathname.slice(1),
+  };
+}
+
+function schemaFiles() {
+  return [{ path: "schema.prisma", content: fs.readFileSync(schemaPath, "utf8") }];
+}
+
+function migrationsList() {
+  const dirs = fs.existsSync(migDir)
+    ? fs
+        .readdirSync(migDir)
+        .filter((d) => fs.statSync(path.join(migDir, d)).isDirectory())
+        .sort()
+    : [];
+  const lock = path.join(migDir, "migration_lock.toml");
+  return {
+    baseDir: migDir,
+    lockfile: { path: "migration_lock.toml", content: fs.existsSync(lock) ? fs.readFileSync(lock, "utf8") : null },
+    shadowDbInitScript: "",
+    migrationDirectories: dirs.map((d) => ({
+      path: d,
+      migrationFile: {
+        path: "migration.sql",
+        content: { tag: "ok", value: fs.readFileSync(path.join(migDir, d, "migration.sql"), "utf8") },
+      },
+    })),
+  };
+}
+
+async function openEngine(databaseUrl: string): Promise<Engine> {
+  const bg = await loadWasm();
+  const factory = bindMigrationAwareSqlAdapterFactory(new PrismaPg(pgConfig(databaseUrl)));
+  const files = schemaFiles();
+  return bg.SchemaEngine.new({ datamodels: files.map((f) => [f.path, f.content]) }, () => {}, factory);
+}
+
+/** Applies every pending Prisma migration, then graphile-worker's own schema. */
+export async function migrateDeploy(databaseUrl: string): Promise<string[]> {
+  const engine = await openEngine(databaseUrl);
+  try {
+    const r = await engine.applyMigrations!({ migrationsList: migrationsList(), filters });
+    await runMigrations({ connectionString: databaseUrl, logger: quietLogger() });
+    return r.appliedMigrationNames as string[];
+  } finally {
+    (engine as unknown as { free?: () => void }).free?.();
+  }
+}
+
+async function createMigration(databaseUrl: string, name: string) {
+  // Diff against the schema snapshot stored with the last migration: the WASM
+  // engine cannot diff a live database or use a shadow database.
+  const engine = await openEngine(databaseUrl);
+  const dirs = migrationsList().migrationDirectories.map((d) => d.path);
+  const last = dirs.at(-1);
+  const snap = last ? path.join(migDir, last, "schema.prisma") : undefined;
+  const from =
+    snap && fs.existsSync(snap)
+      ? { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: fs.readFileSync(snap, "utf8") }] }
+      : { tag: "empty" };
+  const files = schemaFiles();
+  const r = await engine.diff!({ from, to: { tag: "schemaDatamodel", files }, script: true, exitCode: null, filters });
+  const sql = String(r.stdout ?? "");
+  if (!sql.trim() || /^-- This is an empty migration/.test(sql.trim())) return console.info("no changes");
+  const ts = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
+  const dir = path.join(migDir, `${ts}_${name}`);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "migration.sql"), sql);
+  fs.writeFileSync(path.join(dir, "schema.prisma"), files[0]!.content);
+  const lock = path.join(migDir, "migration_lock.toml");
+  if (!fs.existsSync(lock)) fs.writeFileSync(lock, 'provider = "postgresql"\n');
+  console.info(`created ${path.relative(process.cwd(), dir)}`);
+}
+
+function quietLogger() {
+  return new Logger(() => (level, message) => {
+    if (level === "error") console.error(message);
+  });
+}
+
+async function main() {
+  const [cmd, name] = process.argv.slice(2);
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL must be set (the start script sets it for the embedded database)");
+  if (cmd === "deploy") console.info("applied:", await migrateDeploy(url));
+  else if (cmd === "create") await createMigration(url, name ?? "migration");
+  else if (cmd === "status") {
+    const engine = await openEngine(url);
+    const r = await engine.diagnoseMigrationHistory!({
+      migrationsList: migrationsList(),
+      optInToShadowDatabase: false,
+      filters,
+    });
+    console.info(JSON.stringify(r, null, 1));
+  } else throw new Error("usage: migrate.ts deploy | create <name> | status");
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  main().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      console.error(e instanceof Error ? e.message : e);
+      process.exit(1);
+    },
+  );
+}
