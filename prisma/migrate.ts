@@ -25,9 +25,13 @@ interface WasmModule {
   __wbg_set_wasm(exports: unknown): void;
 }
 
-let wasm: Promise<WasmModule> | undefined;
+// The engine's JS glue is one ES module per process (Node's cache), holding one
+// WASM instance: load it once per process, even if this file is loaded twice
+// (vitest loads each project's setup separately), and never drive two at once.
+const shared = globalThis as unknown as { siSchemaEngine?: Promise<WasmModule>; siMigrateQueue?: Promise<unknown> };
+
 function loadWasm(): Promise<WasmModule> {
-  wasm ??= (async () => {
+  shared.siSchemaEngine ??= (async () => {
     const require = createRequire(import.meta.url);
     const pkgDir = path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg"));
     const bg = (await import(path.join(pkgDir, "schema_engine_bg.js"))) as WasmModule;
@@ -37,7 +41,7 @@ function loadWasm(): Promise<WasmModule> {
     (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
     return bg;
   })();
-  return wasm;
+  return shared.siSchemaEngine;
 }
 
 // Discrete fields, not connectionString: adapter-pg's shadow-db helper spreads
@@ -87,7 +91,13 @@ async function openEngine(databaseUrl: string): Promise<Engine> {
 }
 
 /** Applies every pending Prisma migration, then graphile-worker's own schema. */
-export async function migrateDeploy(databaseUrl: string): Promise<string[]> {
+export function migrateDeploy(databaseUrl: string): Promise<string[]> {
+  const next = (shared.siMigrateQueue ?? Promise.resolve()).then(() => applyAll(databaseUrl));
+  shared.siMigrateQueue = next.catch(() => {});
+  return next;
+}
+
+async function applyAll(databaseUrl: string): Promise<string[]> {
   const engine = await openEngine(databaseUrl);
   try {
     const r = await engine.applyMigrations!({ migrationsList: migrationsList(), filters });

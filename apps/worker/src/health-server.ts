@@ -13,5 +13,8 @@ export function startHealthServer(db: Db, port: number): Promise<http.Server> {
       res.writeHead(h.ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(h));
     });
   });
-  return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve(server)));
+  return new Promise((resolve, reject) => {
+    server.once("error", (e) => reject(new Error(`worker health port ${port}: ${e.message} (set WORKER_HEALTH_PORT)`)));
+    server.listen(port, "127.0.0.1", () => resolve(server));
+  });
 }

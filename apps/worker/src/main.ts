@@ -11,7 +11,8 @@ import type { WorkerDeps } from "./worker-deps";
 async function main() {
   const config = loadWorkerConfig();
   const log = createLogger({ name: "worker", level: config.LOG_LEVEL });
-  if (!config.DATABASE_URL) throw new Error("DATABASE_URL is not set (the start script sets it for the embedded database)");
+  if (!config.DATABASE_URL)
+    throw new Error("DATABASE_URL is not set (the start script sets it for the embedded database)");
   const db = createDb(config.DATABASE_URL);
   const deps: WorkerDeps = { config, db, storage: createStorage(config), log };
   const runner = await run({

@@ -21,7 +21,10 @@ export const ZConfig = z.object({
   WEB_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
-  DUCKDB_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, "e.g. 512MB or 2GB").default("1GB"),
+  DUCKDB_MEMORY_LIMIT: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, "e.g. 512MB or 2GB")
+    .default("1GB"),
   DUCKDB_THREADS: z.coerce.number().int().min(1).max(256).default(2),
   QUERY_PREVIEW_ROWS: z.coerce.number().int().min(1).max(100_000).default(1000),
   QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),

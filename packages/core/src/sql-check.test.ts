@@ -7,11 +7,15 @@ describe("SQL statement check", () => {
   });
 
   it("refuses several statements, saying how many", () => {
-    expect(() => checkStatements([{ type: "SELECT" }, { type: "SELECT" }])).toThrow(/exactly one statement; this query has 2/);
+    expect(() => checkStatements([{ type: "SELECT" }, { type: "SELECT" }])).toThrow(
+      /exactly one statement; this query has 2/,
+    );
   });
 
   it.each(["COPY", "ATTACH", "PRAGMA", "SET", "LOAD", "INSERT", "EXPORT", "CREATE"])("refuses %s", (type) => {
-    expect(() => checkStatements([{ type }])).toThrow(new RegExp(`Only SELECT queries can run here; this statement is an? ${type}`));
+    expect(() => checkStatements([{ type }])).toThrow(
+      new RegExp(`Only SELECT queries can run here; this statement is an? ${type}`),
+    );
   });
 
   it("refuses an empty statement list", () => {

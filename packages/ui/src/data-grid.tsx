@@ -48,7 +48,11 @@ export function DataGrid(props: {
       role="grid"
       aria-rowcount={props.rows.length}
     >
-      <div className="sticky top-0 z-10 grid border-b border-slate-200 bg-slate-50 font-medium text-slate-700" style={{ gridTemplateColumns: template }} role="row">
+      <div
+        className="sticky top-0 z-10 grid border-b border-slate-200 bg-slate-50 font-medium text-slate-700"
+        style={{ gridTemplateColumns: template }}
+        role="row"
+      >
         <div className="px-2 py-1.5 text-right text-xs text-slate-400">#</div>
         {props.columns.map((c) => (
           <button
@@ -77,7 +81,12 @@ export function DataGrid(props: {
             >
               <div className="px-2 py-1.5 text-right text-xs text-slate-400">{vr.index + 1}</div>
               {props.columns.map((c) => (
-                <div key={c.name} role="gridcell" className="truncate px-2 py-1.5 font-mono text-xs text-slate-800" title={cellText(row[c.name])}>
+                <div
+                  key={c.name}
+                  role="gridcell"
+                  className="truncate px-2 py-1.5 font-mono text-xs text-slate-800"
+                  title={cellText(row[c.name])}
+                >
                   {cellText(row[c.name])}
                 </div>
               ))}

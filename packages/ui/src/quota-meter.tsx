@@ -1,7 +1,13 @@
 import { cn } from "./cn";
 
 /** used/limit with a bar that turns amber at 80% and red at 95%. Labels are pre-formatted by the caller. */
-export function QuotaMeter(props: { label: string; percent: number; usedLabel: string; limitLabel: string; className?: string }) {
+export function QuotaMeter(props: {
+  label: string;
+  percent: number;
+  usedLabel: string;
+  limitLabel: string;
+  className?: string;
+}) {
   const p = Math.max(0, Math.min(100, props.percent));
   const tone = p >= 95 ? "bg-rose-600" : p >= 80 ? "bg-amber-500" : "bg-emerald-600";
   return (

@@ -25,7 +25,13 @@ export type ChartKind = (typeof CHART_KINDS)[number];
 const COLORS = ["#4f46e5", "#0891b2", "#16a34a", "#ea580c", "#db2777", "#7c3aed", "#ca8a04", "#475569"];
 
 /** One chart over rows already shaped as { [x]: label, [y1]: number, ... }. */
-export function ResultChart(props: { kind: ChartKind; data: Record<string, unknown>[]; x: string; y: string[]; height?: number }) {
+export function ResultChart(props: {
+  kind: ChartKind;
+  data: Record<string, unknown>[];
+  x: string;
+  y: string[];
+  height?: number;
+}) {
   const { kind, data, x, y } = props;
   const axes = [
     <CartesianGrid key="g" strokeDasharray="3 3" stroke="#e2e8f0" />,
@@ -52,7 +58,14 @@ export function ResultChart(props: { kind: ChartKind; data: Record<string, unkno
       <ScatterChart>
         {axes}
         {y.map((k, i) => (
-          <Scatter key={k} name={k} data={data.map((d) => ({ [x]: d[x], [k]: d[k] }))} dataKey={k} fill={COLORS[i % COLORS.length]} isAnimationActive={false} />
+          <Scatter
+            key={k}
+            name={k}
+            data={data.map((d) => ({ [x]: d[x], [k]: d[k] }))}
+            dataKey={k}
+            fill={COLORS[i % COLORS.length]}
+            isAnimationActive={false}
+          />
         ))}
       </ScatterChart>
     );
@@ -61,7 +74,14 @@ export function ResultChart(props: { kind: ChartKind; data: Record<string, unkno
       <LineChart data={data}>
         {axes}
         {y.map((k, i) => (
-          <Line key={k} type="monotone" dataKey={k} stroke={COLORS[i % COLORS.length]} dot={false} isAnimationActive={false} />
+          <Line
+            key={k}
+            type="monotone"
+            dataKey={k}
+            stroke={COLORS[i % COLORS.length]}
+            dot={false}
+            isAnimationActive={false}
+          />
         ))}
       </LineChart>
     );
@@ -70,7 +90,15 @@ export function ResultChart(props: { kind: ChartKind; data: Record<string, unkno
       <AreaChart data={data}>
         {axes}
         {y.map((k, i) => (
-          <Area key={k} type="monotone" dataKey={k} stroke={COLORS[i % COLORS.length]} fill={COLORS[i % COLORS.length]} fillOpacity={0.2} isAnimationActive={false} />
+          <Area
+            key={k}
+            type="monotone"
+            dataKey={k}
+            stroke={COLORS[i % COLORS.length]}
+            fill={COLORS[i % COLORS.length]}
+            fillOpacity={0.2}
+            isAnimationActive={false}
+          />
         ))}
       </AreaChart>
     );

@@ -17,7 +17,8 @@ const g = globalThis as unknown as { scrollintel?: Services };
 export function services(): Services {
   if (!g.scrollintel) {
     const config = webConfig();
-    if (!config.DATABASE_URL) throw new Error("DATABASE_URL is not set (the start script sets it for the embedded database)");
+    if (!config.DATABASE_URL)
+      throw new Error("DATABASE_URL is not set (the start script sets it for the embedded database)");
     g.scrollintel = {
       db: createDb(config.DATABASE_URL),
       storage: createStorage(config),

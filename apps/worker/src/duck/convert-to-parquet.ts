@@ -14,7 +14,11 @@ export interface ConvertedParts {
  * Streams a source file through DuckDB into zstd Parquet parts of bounded
  * size in `outDir` (emptied first, so a retry starts clean).
  */
-export async function convertToParquet(conn: DuckDBConnection, sourceSql: string, outDir: string): Promise<ConvertedParts> {
+export async function convertToParquet(
+  conn: DuckDBConnection,
+  sourceSql: string,
+  outDir: string,
+): Promise<ConvertedParts> {
   fs.rmSync(outDir, { recursive: true, force: true });
   await conn.run(
     `COPY (SELECT * FROM ${sourceSql}) TO ${lit(outDir)} ` +

@@ -35,7 +35,11 @@ export function makeIngestTask(deps: WorkerDeps): Task {
       let described;
       let parts;
       try {
-        parts = await convertToParquet(duck.conn, `read_csv(${lit(source)}, auto_detect = true)`, path.join(work, "out"));
+        parts = await convertToParquet(
+          duck.conn,
+          `read_csv(${lit(source)}, auto_detect = true)`,
+          path.join(work, "out"),
+        );
         described = await describeParts(duck.conn, parts.files, PREVIEW_ROWS);
       } catch (e) {
         await failIngest(deps.db, version.id, `Could not read ${upload.filename}: ${duckMessage(e)}`);

@@ -45,7 +45,12 @@ export async function recordAudit(db: Db, input: AuditInput): Promise<void> {
   await db.$transaction((tx) => appendAudit(tx, input));
 }
 
-export function auditFromCtx(ctx: TenantCtx, action: string, target?: string, metadata?: Record<string, unknown>): AuditInput {
+export function auditFromCtx(
+  ctx: TenantCtx,
+  action: string,
+  target?: string,
+  metadata?: Record<string, unknown>,
+): AuditInput {
   return { tenantId: ctx.tenantId, actor: ctx.actor, action, target, metadata };
 }
 

@@ -26,7 +26,12 @@ export async function authenticateUser(
   if (!user) return null;
   const actor: Actor = { type: "USER", id: user.id, ip: input.ip, userAgent: input.userAgent };
   for (const m of user.memberships) {
-    await recordAudit(db, { tenantId: m.tenantId, actor, action: ok ? "auth.signin" : "auth.signin_failed", target: user.id });
+    await recordAudit(db, {
+      tenantId: m.tenantId,
+      actor,
+      action: ok ? "auth.signin" : "auth.signin_failed",
+      target: user.id,
+    });
   }
   return ok ? { id: user.id, email: user.email, name: user.name, isPlatformAdmin: user.isPlatformAdmin } : null;
 }
@@ -59,7 +64,11 @@ export async function resolveUserTenant(
     include: { tenant: true },
     orderBy: { createdAt: "asc" },
   });
-  if (!m) throw new DomainError("NOT_FOUND", input.tenantSlug ? "workspace not found" : "You are not a member of any workspace.");
+  if (!m)
+    throw new DomainError(
+      "NOT_FOUND",
+      input.tenantSlug ? "workspace not found" : "You are not a member of any workspace.",
+    );
   return {
     tenantId: m.tenantId,
     slug: m.tenant.slug,

@@ -6,7 +6,10 @@ import { jsonSafe } from "./audit-service";
 export async function startQueryRun(db: Db, id: string) {
   const n = await db.queryRun.updateMany({ where: { id, status: "QUEUED" }, data: { status: "RUNNING" } });
   if (n.count !== 1) return null;
-  await db.job.updateMany({ where: { targetId: id, kind: "query" }, data: { status: "RUNNING", startedAt: new Date() } });
+  await db.job.updateMany({
+    where: { targetId: id, kind: "query" },
+    data: { status: "RUNNING", startedAt: new Date() },
+  });
   return db.queryRun.findUniqueOrThrow({ where: { id } });
 }
 

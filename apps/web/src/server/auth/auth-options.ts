@@ -26,42 +26,44 @@ export function authOptions(): NextAuthOptions {
 
 function buildAuthOptions(): NextAuthOptions {
   return {
-  session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
-  secret: authSecret(),
-  pages: { signIn: "/signin" },
-  providers: [
-    CredentialsProvider({
-      name: "Email and password",
-      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials, req) {
-        if (!credentials?.email || !credentials.password) return null;
-        const user = await authenticateUser(services().db, {
-          email: credentials.email,
-          password: credentials.password,
-          ip: header(req.headers, "x-forwarded-for")?.split(",")[0]?.trim() ?? null,
-          userAgent: header(req.headers, "user-agent"),
-        });
-        return user ? { id: user.id, email: user.email, name: user.name, isPlatformAdmin: user.isPlatformAdmin } : null;
+    session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+    secret: authSecret(),
+    pages: { signIn: "/signin" },
+    providers: [
+      CredentialsProvider({
+        name: "Email and password",
+        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        async authorize(credentials, req) {
+          if (!credentials?.email || !credentials.password) return null;
+          const user = await authenticateUser(services().db, {
+            email: credentials.email,
+            password: credentials.password,
+            ip: header(req.headers, "x-forwarded-for")?.split(",")[0]?.trim() ?? null,
+            userAgent: header(req.headers, "user-agent"),
+          });
+          return user
+            ? { id: user.id, email: user.email, name: user.name, isPlatformAdmin: user.isPlatformAdmin }
+            : null;
+        },
+      }),
+    ],
+    callbacks: {
+      jwt({ token, user }) {
+        if (user) {
+          token.uid = user.id;
+          token.pa = (user as { isPlatformAdmin?: boolean }).isPlatformAdmin === true;
+        }
+        return token;
       },
-    }),
-  ],
-  callbacks: {
-    jwt({ token, user }) {
-      if (user) {
-        token.uid = user.id;
-        token.pa = (user as { isPlatformAdmin?: boolean }).isPlatformAdmin === true;
-      }
-      return token;
+      session({ session, token }) {
+        session.user = {
+          id: String(token.uid),
+          email: String(token.email),
+          name: String(token.name),
+          isPlatformAdmin: token.pa === true,
+        };
+        return session;
+      },
     },
-    session({ session, token }) {
-      session.user = {
-        id: String(token.uid),
-        email: String(token.email),
-        name: String(token.name),
-        isPlatformAdmin: token.pa === true,
-      };
-      return session;
-    },
-  },
-};
+  };
 }

@@ -23,7 +23,15 @@ export default function AuditPage() {
       <CardHeader
         title="Audit log"
         description="Every sign-in, upload, dataset change and query in this workspace, newest first."
-        actions={<Input aria-label="Filter by action" placeholder="Filter by action, e.g. query" value={action} onChange={(e) => setAction(e.target.value)} className="w-64" />}
+        actions={
+          <Input
+            aria-label="Filter by action"
+            placeholder="Filter by action, e.g. query"
+            value={action}
+            onChange={(e) => setAction(e.target.value)}
+            className="w-64"
+          />
+        }
       />
       {events.error ? (
         <div className="p-5">
@@ -52,7 +60,8 @@ export default function AuditPage() {
                 <td className="px-5 py-2 text-slate-600">{formatTime(e.createdAt)}</td>
                 <td className="px-5 py-2 font-mono">{e.action}</td>
                 <td className="px-5 py-2 text-slate-600">
-                  {e.actorType.toLowerCase()} {e.actorId ? <span className="font-mono text-xs">{e.actorId}</span> : null}
+                  {e.actorType.toLowerCase()}{" "}
+                  {e.actorId ? <span className="font-mono text-xs">{e.actorId}</span> : null}
                 </td>
                 <td className="px-5 py-2 font-mono text-xs">{e.target}</td>
                 <td className="px-5 py-2 text-slate-500">{e.ip}</td>
@@ -63,7 +72,12 @@ export default function AuditPage() {
       )}
       {events.hasNextPage ? (
         <div className="border-t border-slate-100 p-3 text-center">
-          <Button variant="secondary" size="sm" onClick={() => void events.fetchNextPage()} disabled={events.isFetchingNextPage}>
+          <Button
+            variant="secondary"
+            size="sm"
+            onClick={() => void events.fetchNextPage()}
+            disabled={events.isFetchingNextPage}
+          >
             Load more
           </Button>
         </div>

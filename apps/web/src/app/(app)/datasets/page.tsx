@@ -12,7 +12,8 @@ export default function DatasetsPage() {
   const trpc = useTRPC();
   const list = useQuery({
     ...trpc.dataset.list.queryOptions(),
-    refetchInterval: (q) => (q.state.data?.some((d) => d.status === "QUEUED" || d.status === "INGESTING") ? 1000 : false),
+    refetchInterval: (q) =>
+      q.state.data?.some((d) => d.status === "QUEUED" || d.status === "INGESTING") ? 1000 : false,
   });
   return (
     <Card>
@@ -33,7 +34,14 @@ export default function DatasetsPage() {
         <p className="p-5 text-sm text-slate-500">Loading…</p>
       ) : !list.data?.length ? (
         <div className="p-5">
-          <EmptyState title="No datasets yet" action={<Link href="/upload" className={buttonVariants({})}>Upload a file</Link>}>
+          <EmptyState
+            title="No datasets yet"
+            action={
+              <Link href="/upload" className={buttonVariants({})}>
+                Upload a file
+              </Link>
+            }
+          >
             Upload a CSV and it will be converted to compressed Parquet, ready to query in seconds.
           </EmptyState>
         </div>
@@ -60,7 +68,9 @@ export default function DatasetsPage() {
                   <StatusBadge status={d.status} />
                 </td>
                 <td className="px-5 py-2.5 text-right tabular-nums">{formatCount(d.latest?.rowCount)}</td>
-                <td className="px-5 py-2.5 text-right tabular-nums">{d.latest ? formatBytes(d.latest.sourceBytes) : "—"}</td>
+                <td className="px-5 py-2.5 text-right tabular-nums">
+                  {d.latest ? formatBytes(d.latest.sourceBytes) : "—"}
+                </td>
                 <td className="px-5 py-2.5 text-slate-500">{formatTime(d.createdAt)}</td>
               </tr>
             ))}

@@ -3,10 +3,17 @@ import { useMemo, useState } from "react";
 import { Select, Label } from "@scrollintel/ui/input";
 import { CHART_KINDS, ResultChart, type ChartKind } from "@scrollintel/ui/result-chart";
 
-const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL.*|REAL)$/i;
+const NUMERIC =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL.*|REAL)$/i;
 
 /** Picks sensible defaults (first text column as x, numeric columns as y) and lets the user change them. */
-export function ChartPanel({ columns, rows }: { columns: { name: string; type: string }[]; rows: Record<string, unknown>[] }) {
+export function ChartPanel({
+  columns,
+  rows,
+}: {
+  columns: { name: string; type: string }[];
+  rows: Record<string, unknown>[];
+}) {
   const numeric = columns.filter((c) => NUMERIC.test(c.type)).map((c) => c.name);
   const defaultX = columns.find((c) => !NUMERIC.test(c.type))?.name ?? columns[0]?.name ?? "";
   const [kind, setKind] = useState<ChartKind>("bar");

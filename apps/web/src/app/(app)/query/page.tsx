@@ -38,7 +38,11 @@ function QueryEditor() {
             <ul className="space-y-2 text-sm">
               {datasets.data.map((d) => (
                 <li key={d.id}>
-                  <button type="button" className="font-mono text-indigo-700 hover:underline" onClick={() => setSql(`SELECT * FROM ${d.name} LIMIT 100`)}>
+                  <button
+                    type="button"
+                    className="font-mono text-indigo-700 hover:underline"
+                    onClick={() => setSql(`SELECT * FROM ${d.name} LIMIT 100`)}
+                  >
                     {d.name}
                   </button>
                   <ul className="ml-3 mt-1 text-xs text-slate-500">
@@ -97,14 +101,21 @@ function QueryEditor() {
               </CardBody>
             </Card>
             <Card>
-              <CardHeader title="Result" description={rows.length < Number(r.rowCount ?? 0) ? `Showing the first ${rows.length} rows` : undefined} />
+              <CardHeader
+                title="Result"
+                description={
+                  rows.length < Number(r.rowCount ?? 0) ? `Showing the first ${rows.length} rows` : undefined
+                }
+              />
               <CardBody>
                 <DataGrid columns={columns} rows={rows} />
               </CardBody>
             </Card>
           </>
         ) : !r ? (
-          <EmptyState title="Run a query to see results">Pick a dataset on the left to start from a template.</EmptyState>
+          <EmptyState title="Run a query to see results">
+            Pick a dataset on the left to start from a template.
+          </EmptyState>
         ) : null}
       </div>
     </div>

@@ -50,7 +50,10 @@ export default function UploadPage() {
   return (
     <div className="grid gap-6 lg:grid-cols-3">
       <Card className="lg:col-span-2">
-        <CardHeader title="Upload files" description="CSV files of any size. Uploads resume where they stopped, even after a reload." />
+        <CardHeader
+          title="Upload files"
+          description="CSV files of any size. Uploads resume where they stopped, even after a reload."
+        />
         <CardBody className="space-y-4">
           <div
             onDragOver={(e) => {
@@ -87,7 +90,9 @@ export default function UploadPage() {
                 <span>
                   Total: {formatBytes(sent)} of {formatBytes(total)}
                 </span>
-                <span>{active.filter((u) => u.state === "done").length} of {active.length} files done</span>
+                <span>
+                  {active.filter((u) => u.state === "done").length} of {active.length} files done
+                </span>
               </div>
               <ProgressBar value={total ? (sent / total) * 100 : 0} label="Total progress" />
             </div>
@@ -95,7 +100,11 @@ export default function UploadPage() {
           <UploadList rows={uploads.map(toRow)} onPause={pause} onResume={resume} onCancel={cancel} />
           {uploads.some((u) => u.state === "done") ? (
             <p className="text-sm text-slate-600">
-              Finished files are being converted. See them on the <Link className="text-indigo-700 underline" href="/datasets">Datasets</Link> page.
+              Finished files are being converted. See them on the{" "}
+              <Link className="text-indigo-700 underline" href="/datasets">
+                Datasets
+              </Link>{" "}
+              page.
             </p>
           ) : null}
         </CardBody>
@@ -107,7 +116,10 @@ export default function UploadPage() {
             <>
               <QuotaMeter
                 label="Workspace storage"
-                percent={percentUsed(quota.data.storageBytesUsed + quota.data.storageBytesReserved, quota.data.storageBytesLimit)}
+                percent={percentUsed(
+                  quota.data.storageBytesUsed + quota.data.storageBytesReserved,
+                  quota.data.storageBytesLimit,
+                )}
                 usedLabel={formatBytes(quota.data.storageBytesUsed + quota.data.storageBytesReserved)}
                 limitLabel={formatBytes(quota.data.storageBytesLimit)}
               />

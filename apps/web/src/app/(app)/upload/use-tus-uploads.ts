@@ -52,7 +52,9 @@ export function useTusUploads(onFinished: () => void) {
             speed.current.set(id, { t: now, sent });
           } else if (!prev) speed.current.set(id, { t: now, sent });
           setUploads((list) =>
-            list.map((u) => (u.id === id ? { ...u, sent, total, state: "uploading", bytesPerSec: bps || u.bytesPerSec } : u)),
+            list.map((u) =>
+              u.id === id ? { ...u, sent, total, state: "uploading", bytesPerSec: bps || u.bytesPerSec } : u,
+            ),
           );
         },
         onSuccess: (payload) => {

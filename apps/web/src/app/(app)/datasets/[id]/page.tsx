@@ -27,12 +27,19 @@ export default function DatasetPage({ params }: { params: Promise<{ id: string }
       <Card>
         <CardHeader
           title={<span className="font-mono">{d.name}</span>}
-          description={v ? `Version ${v.version} · ${formatCount(v.rowCount)} rows · ${formatBytes(v.sourceBytes)} uploaded · ${formatBytes(v.storedBytes)} as Parquet` : undefined}
+          description={
+            v
+              ? `Version ${v.version} · ${formatCount(v.rowCount)} rows · ${formatBytes(v.sourceBytes)} uploaded · ${formatBytes(v.storedBytes)} as Parquet`
+              : undefined
+          }
           actions={
             <>
               <StatusBadge status={d.status} />
               {d.status === "READY" ? (
-                <Link href={`/query?sql=${encodeURIComponent(`SELECT * FROM ${d.name} LIMIT 100`)}`} className={buttonVariants({ size: "sm" })}>
+                <Link
+                  href={`/query?sql=${encodeURIComponent(`SELECT * FROM ${d.name} LIMIT 100`)}`}
+                  className={buttonVariants({ size: "sm" })}
+                >
                   Query
                 </Link>
               ) : null}

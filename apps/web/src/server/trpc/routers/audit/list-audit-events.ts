@@ -11,5 +11,9 @@ export const listAuditEvents = tenantProcedure("audit.read")
     }),
   )
   .query(({ ctx, input }) =>
-    findAuditEvents(ctx.db, ctx.tenant, { limit: input.limit, beforeSeq: input.cursor ?? undefined, action: input.action }),
+    findAuditEvents(ctx.db, ctx.tenant, {
+      limit: input.limit,
+      beforeSeq: input.cursor ?? undefined,
+      action: input.action,
+    }),
   );

@@ -1,0 +1,119 @@
+// The flow an analyst lives in, in real Chromium against the real product:
+// sign in, upload a CSV, wait for READY, run a query, see the chart.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import "../../../test/provided-context";
+
+const baseUrl = inject("baseUrl");
+const shots = path.resolve(import.meta.dirname, "../../../test-results");
+let browser: BrowserContext;
+let page: Page;
+let csvPath: string;
+
+beforeAll(async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "si-chromium-"));
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    viewport: { width: 1360, height: 900 },
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  page = browser.pages()[0] ?? (await browser.newPage());
+  const rows = ["region,product,units,revenue"];
+  const regions = ["north", "south", "east", "west"];
+  for (let i = 0; i < 2000; i++) rows.push(`${regions[i % 4]},p${i % 13},${(i % 7) + 1},${((i * 37) % 1000) / 10}`);
+  csvPath = path.join(profile, "regional sales.csv");
+  fs.writeFileSync(csvPath, rows.join("\n") + "\n");
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("analyst flow", () => {
+  it("signs in and lands in the tenant", async () => {
+    await page.goto(`${baseUrl}/datasets`);
+    await page.waitForURL(/\/signin/);
+    await page.getByLabel("Email").fill("analyst@acme.test");
+    await page.getByLabel("Password").fill("scrollintel");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/datasets$/);
+    await page.getByTestId("tenant-name").filter({ hasText: "Acme Analytics" }).waitFor();
+    await page.screenshot({ path: path.join(shots, "e2e-1-datasets-empty.png") });
+  });
+
+  it("uploads a CSV with tus and sees it become READY", async () => {
+    await page.goto(`${baseUrl}/upload`);
+    await page.getByTestId("quota-left").waitFor();
+    await page.getByTestId("file-input").setInputFiles(csvPath);
+    await page.locator('[data-testid="upload-row"][data-state="done"]').waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: path.join(shots, "e2e-2-uploaded.png") });
+    await page.goto(`${baseUrl}/datasets`);
+    const row = page.getByTestId("dataset-row").filter({ hasText: "regional_sales" });
+    await row.getByTestId("status").filter({ hasText: "ready" }).waitFor({ timeout: 60_000 });
+    await row.getByRole("link", { name: "regional_sales" }).click();
+    await page.getByTestId("schema").waitFor();
+    await expect(page.getByTestId("schema").textContent()).resolves.toContain("revenue");
+    await page.screenshot({ path: path.join(shots, "e2e-3-dataset.png"), fullPage: true });
+  });
+
+  it("runs a query with Ctrl+Enter and draws the chart", async () => {
+    await page.goto(`${baseUrl}/query`);
+    const editor = page.getByLabel("SQL");
+    await editor.fill(
+      "SELECT region, sum(revenue) AS revenue, sum(units) AS units FROM regional_sales GROUP BY region ORDER BY region",
+    );
+    await editor.press("Control+Enter");
+    await page.getByTestId("result-summary").waitFor({ timeout: 30_000 });
+    await expect(page.getByTestId("result-summary").textContent()).resolves.toMatch(/^4 rows/);
+    await page.locator('[data-testid="result-chart"] .recharts-bar-rectangle').first().waitFor();
+    expect(await page.locator('[data-testid="result-chart"] .recharts-bar-rectangle').count()).toBe(4);
+    await expect(page.getByRole("gridcell").first().textContent()).resolves.toBe("east");
+    await page.screenshot({ path: path.join(shots, "e2e-4-query-chart.png"), fullPage: true });
+  });
+
+  it("shows a sandbox refusal as a clear error", async () => {
+    const editor = page.getByLabel("SQL");
+    await editor.fill("SELECT * FROM read_csv('/etc/passwd')");
+    await editor.press("Control+Enter");
+    const alert = page.getByRole("alert").filter({ hasText: "Query failed" });
+    await alert.waitFor({ timeout: 30_000 });
+    await expect(alert.textContent()).resolves.toMatch(/disabled by configuration/);
+  });
+
+  it("lets the tenant owner read the audit trail of all this", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/signin/);
+    await page.getByLabel("Email").fill("owner@acme.test");
+    await page.getByLabel("Password").fill("scrollintel");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/datasets$/);
+    await page.getByRole("link", { name: "Audit log" }).click();
+    await page.getByTestId("audit-row").first().waitFor();
+    const actions = await page.getByTestId("audit-row").locator("td:nth-child(3)").allTextContents();
+    for (const a of [
+      "auth.signin",
+      "upload.create",
+      "upload.complete",
+      "dataset.create",
+      "dataset.ready",
+      "query.run",
+    ]) {
+      expect(actions).toContain(a);
+    }
+    await page.screenshot({ path: path.join(shots, "e2e-5-audit.png"), fullPage: true });
+  });
+});

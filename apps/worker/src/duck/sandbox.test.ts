@@ -1,0 +1,99 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDuck, lit, openDuck } from "./open-duck";
+import { checkUserSql, lockDownSession } from "./sandbox";
+
+// Two tenants' Parquet on one disk; the session is locked down for tenant A only.
+let root: string;
+let fileA: string;
+let fileB: string;
+let resultPath: string;
+
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), "si-sandbox-"));
+  for (const t of ["a", "b"]) fs.mkdirSync(path.join(root, "tenants", t), { recursive: true });
+  fileA = path.join(root, "tenants/a/part-0.parquet");
+  fileB = path.join(root, "tenants/b/part-0.parquet");
+  resultPath = path.join(root, "result.parquet");
+  const d = await openDuck({ memoryLimit: "256MB", threads: 1, tempDir: path.join(root, "spill") });
+  await d.conn.run(`COPY (SELECT range AS id, 'a' || range AS label FROM range(10)) TO ${lit(fileA)} (FORMAT parquet)`);
+  await d.conn.run(`COPY (SELECT 'secret-of-b' AS s) TO ${lit(fileB)} (FORMAT parquet)`);
+  closeDuck(d);
+});
+
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+async function inSandbox(sql: string): Promise<unknown[]> {
+  const d = await openDuck({ memoryLimit: "256MB", threads: 1, tempDir: path.join(root, "spill") });
+  try {
+    await lockDownSession(d.conn, { datasets: [{ name: "sales", paths: [fileA] }], resultPath });
+    const checked = await checkUserSql(d.conn, sql);
+    return (await d.conn.runAndReadAll(checked)).getRowObjectsJson();
+  } finally {
+    closeDuck(d);
+  }
+}
+
+describe("query sandbox", () => {
+  it("runs a SELECT over the tenant's own dataset", async () => {
+    expect(await inSandbox("SELECT count(*)::INT AS n FROM sales")).toEqual([{ n: 10 }]);
+  });
+
+  it("accepts a trailing semicolon and comments", async () => {
+    expect(await inSandbox("-- total\nSELECT max(id)::INT AS m FROM sales; ")).toEqual([{ m: 9 }]);
+  });
+
+  const refused: Array<[string, string, RegExp]> = [
+    [
+      "another tenant's file by path",
+      `SELECT * FROM read_parquet('{B}')`,
+      /Permission Error|disabled by configuration/,
+    ],
+    ["another tenant's file by replacement scan", `SELECT * FROM '{B}'`, /Permission Error|disabled by configuration/],
+    [
+      "traversal from an allowed file",
+      `SELECT * FROM read_parquet('{A}/../../b/part-0.parquet')`,
+      /Permission Error|disabled/,
+    ],
+    ["/etc/passwd via read_csv", `SELECT * FROM read_csv('/etc/passwd')`, /Permission Error|disabled by configuration/],
+    ["read_text", `SELECT * FROM read_text('/etc/passwd')`, /Permission Error|disabled by configuration/],
+    ["read_blob", `SELECT * FROM read_blob('/etc/hostname')`, /Permission Error|disabled by configuration/],
+    ["glob", `SELECT * FROM glob('/etc/*')`, /Permission Error|disabled by configuration/],
+    ["home directory tricks", `SELECT * FROM read_csv('~/.bashrc')`, /Permission Error|disabled by configuration/],
+    // DuckDB binds the target path while preparing, so these two may be refused for the path first.
+    ["COPY TO", `COPY (SELECT 1) TO '/tmp/si-escape.csv'`, /this statement is a COPY|Permission Error/],
+    ["COPY over the dataset", `COPY (SELECT 1 AS id) TO '{A}' (FORMAT parquet)`, /this statement is a COPY/],
+    ["ATTACH", `ATTACH '/tmp/si-escape.duckdb' AS x`, /this statement is an ATTACH/],
+    ["INSTALL", `INSTALL httpfs`, /this statement is an? (EXTENSION|LOAD)/],
+    ["LOAD", `LOAD httpfs`, /this statement is an? (EXTENSION|LOAD)/],
+    ["SET", `SET enable_external_access = true`, /this statement is a (SET|VARIABLE_SET)/],
+    ["SET home_directory", `SET home_directory = '/'`, /this statement is a (SET|VARIABLE_SET)/],
+    ["PRAGMA", `PRAGMA enable_profiling`, /this statement is a PRAGMA/],
+    ["CALL", `CALL pragma_version()`, /this statement is a CALL/],
+    ["EXPORT DATABASE", `EXPORT DATABASE '/tmp/si-export'`, /this statement is an EXPORT|Permission Error/],
+    ["CREATE", `CREATE TABLE t AS SELECT 1`, /this statement is a CREATE/],
+    ["multi-statement", `SELECT 1; SELECT 2`, /exactly one statement; this query has 2/],
+    ["SELECT hiding a second statement", `SELECT 1; COPY (SELECT 1) TO '/tmp/x.csv'`, /exactly one statement/],
+  ];
+
+  it.each(refused)("refuses %s", async (_what, sql, message) => {
+    const q = sql.replaceAll("{A}", fileA).replaceAll("{B}", fileB);
+    await expect(inSandbox(q)).rejects.toThrow(message);
+  });
+
+  it("leaves the files it refused to write untouched", async () => {
+    expect(fs.existsSync("/tmp/si-escape.csv")).toBe(false);
+    expect(fs.existsSync("/tmp/si-escape.duckdb")).toBe(false);
+    const d = await openDuck({ memoryLimit: "256MB", threads: 1, tempDir: path.join(root, "spill") });
+    const rows = (await d.conn.runAndReadAll(`SELECT count(*)::INT AS n FROM ${lit(fileA)}`)).getRowObjectsJson();
+    closeDuck(d);
+    expect(rows).toEqual([{ n: 10 }]);
+  });
+
+  it("keeps the configuration locked", async () => {
+    await expect(inSandbox("SELECT current_setting('enable_external_access') AS v")).resolves.toEqual([{ v: false }]);
+    await expect(inSandbox("SELECT current_setting('lock_configuration') AS v")).resolves.toEqual([{ v: true }]);
+  });
+});

@@ -1,0 +1,11 @@
+// Values the global setups hand to test files through vitest's provide/inject.
+declare module "vitest" {
+  export interface ProvidedContext {
+    adminUrl: string;
+    templateDb: string;
+    baseUrl: string;
+    e2eDatabaseUrl: string;
+  }
+}
+
+export {};
