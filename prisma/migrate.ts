@@ -13,6 +13,8 @@ import { fileURLToPath } from "node:url";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import { Logger, runMigrations } from "graphile-worker";
+import pg from "pg";
+import { APP_ROLE } from "@scrollintel/core/db/scoped";
 
 const prismaDir = path.dirname(fileURLToPath(import.meta.url));
 const schemaPath = path.join(prismaDir, "schema.prisma");
@@ -102,9 +104,46 @@ async function applyAll(databaseUrl: string): Promise<string[]> {
   try {
     const r = await engine.applyMigrations!({ migrationsList: migrationsList(), filters });
     await runMigrations({ connectionString: databaseUrl, logger: quietLogger() });
+    await grantAppRole(databaseUrl);
     return r.appliedMigrationNames as string[];
   } finally {
     (engine as unknown as { free?: () => void }).free?.();
+  }
+}
+
+/**
+ * The role application transactions switch to (SET LOCAL ROLE): row-level
+ * security applies to it even when the login is a superuser. Idempotent; run
+ * after every deploy so new tables and graphile-worker's schema are covered.
+ */
+async function grantAppRole(databaseUrl: string): Promise<void> {
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    await c.query(`DO $$ BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN
+        CREATE ROLE ${APP_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS;
+      END IF;
+    END $$`);
+    await c.query(`GRANT ${APP_ROLE} TO CURRENT_USER`).catch(() => undefined); // already a member / superuser
+    for (const schema of ["public", "graphile_worker"]) {
+      await c.query(`GRANT USAGE ON SCHEMA ${schema} TO ${APP_ROLE}`);
+      await c.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${APP_ROLE}`);
+      await c.query(`GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA ${schema} TO ${APP_ROLE}`);
+      await c.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ${schema} TO ${APP_ROLE}`);
+    }
+    // The audit log is append-only for the application.
+    await c.query(`REVOKE UPDATE, DELETE ON "AuditEvent" FROM ${APP_ROLE}`);
+    // graphile-worker keeps its tables behind row-level security without policies, so the app
+    // role enqueues through this definer-rights wrapper, inside the caller's transaction.
+    await c.query(`CREATE OR REPLACE FUNCTION si_add_job(task text, payload json, job_key text, max_attempts int, priority int)
+      RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        SELECT graphile_worker.add_job(task, payload, job_key => job_key, max_attempts => max_attempts, priority => priority)
+      $$`);
+    await c.query(`REVOKE ALL ON FUNCTION si_add_job(text, json, text, int, int) FROM PUBLIC`);
+    await c.query(`GRANT EXECUTE ON FUNCTION si_add_job(text, json, text, int, int) TO ${APP_ROLE}`);
+  } finally {
+    await c.end();
   }
 }
 

@@ -3,6 +3,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDb, type Db } from "@scrollintel/core/db/client";
+import { systemTx } from "@scrollintel/core/db/scoped";
 import { hashPassword } from "@scrollintel/core/passwords";
 
 export const DEMO_PASSWORD = "scrollintel";
@@ -23,37 +24,40 @@ const TENANTS = [
 
 export async function seedDemo(db: Db, quota: { storageBytes?: bigint; maxFileBytes?: bigint } = {}): Promise<void> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const tenantIds = new Map<string, string>();
-  for (const t of TENANTS) {
-    const row = await db.tenant.upsert({ where: { slug: t.slug }, update: {}, create: t });
-    tenantIds.set(t.slug, row.id);
-    await db.tenantQuota.upsert({
-      where: { tenantId: row.id },
-      update: {},
-      create: {
-        tenantId: row.id,
-        storageBytesLimit: quota.storageBytes ?? 100n * GB,
-        maxFileBytes: quota.maxFileBytes ?? 1024n * GB,
-        ingestBytesMonthLimit: 1024n * GB,
-        scanBytesMonthLimit: 10n * 1024n * GB,
-      },
-    });
-  }
-  for (const u of DEMO_USERS) {
-    const user = await db.user.upsert({
-      where: { email: u.email },
-      update: {},
-      create: { email: u.email, name: u.name, passwordHash, isPlatformAdmin: u.platform },
-    });
-    if (u.tenant && u.role) {
-      const tenantId = tenantIds.get(u.tenant)!;
-      await db.membership.upsert({
-        where: { tenantId_userId: { tenantId, userId: user.id } },
+  // As the platform (seeding crosses tenants), under the same row-level security as the app.
+  await systemTx(db, async (tx) => {
+    const tenantIds = new Map<string, string>();
+    for (const t of TENANTS) {
+      const row = await tx.tenant.upsert({ where: { slug: t.slug }, update: {}, create: t });
+      tenantIds.set(t.slug, row.id);
+      await tx.tenantQuota.upsert({
+        where: { tenantId: row.id },
         update: {},
-        create: { tenantId, userId: user.id, role: u.role },
+        create: {
+          tenantId: row.id,
+          storageBytesLimit: quota.storageBytes ?? 100n * GB,
+          maxFileBytes: quota.maxFileBytes ?? 1024n * GB,
+          ingestBytesMonthLimit: 1024n * GB,
+          scanBytesMonthLimit: 10n * 1024n * GB,
+        },
       });
     }
-  }
+    for (const u of DEMO_USERS) {
+      const user = await tx.user.upsert({
+        where: { email: u.email },
+        update: {},
+        create: { email: u.email, name: u.name, passwordHash, isPlatformAdmin: u.platform },
+      });
+      if (u.tenant && u.role) {
+        const tenantId = tenantIds.get(u.tenant)!;
+        await tx.membership.upsert({
+          where: { tenantId_userId: { tenantId, userId: user.id } },
+          update: {},
+          create: { tenantId, userId: user.id, role: u.role },
+        });
+      }
+    }
+  });
 }
 
 export function printDemoLogins(print: (line: string) => void): void {

@@ -22,12 +22,13 @@ export async function addJob<N extends JobName>(
   opts: { jobKey?: string; maxAttempts?: number; priority?: number } = {},
 ): Promise<void> {
   const parsed = JOBS[name].parse(payload);
-  await tx.$executeRaw`SELECT graphile_worker.add_job(
+  // si_add_job wraps graphile_worker.add_job with definer rights (see the usage_and_rls migration).
+  await tx.$executeRaw`SELECT si_add_job(
     ${name}::text,
     ${JSON.stringify(parsed)}::json,
-    job_key => ${opts.jobKey ?? null}::text,
-    max_attempts => ${opts.maxAttempts ?? 3}::int,
-    priority => ${opts.priority ?? 0}::int
+    ${opts.jobKey ?? null}::text,
+    ${opts.maxAttempts ?? 3}::int,
+    ${opts.priority ?? 0}::int
   )`;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatBytes } from "./bytes";
-import { checkUpload, percentUsed, storageHeadroom, type StorageQuota } from "./quota";
+import { checkMonthly, checkUpload, monthKey, percentUsed, storageHeadroom, type StorageQuota } from "./quota";
 
 const GB = 1024n ** 3n;
 const q = (p: Partial<StorageQuota> = {}): StorageQuota => ({
@@ -54,5 +54,19 @@ describe("storage quota", () => {
     expect(formatBytes(0)).toBe("0 B");
     expect(formatBytes(1536)).toBe("1.5 KB");
     expect(formatBytes(1024n ** 4n)).toBe("1.0 TB");
+  });
+});
+
+describe("monthly quotas", () => {
+  it("keys months in UTC", () => {
+    expect(monthKey(new Date("2026-11-30T23:59:59Z"))).toBe("2026-11");
+  });
+
+  it("accepts work that fits and refuses what does not, saying what is left", () => {
+    expect(checkMonthly("ingest", 10n * GB, 4n * GB, 6n * GB)).toEqual({ ok: true });
+    const d = checkMonthly("ingest", 10n * GB, 4n * GB, 7n * GB);
+    expect(d).toMatchObject({ ok: false, reason: "MONTHLY", left: 6n * GB });
+    if (!d.ok)
+      expect(d.message).toBe("This needs 7.0 GB of ingest but only 6.0 GB is left this month (limit 10.0 GB).");
   });
 });

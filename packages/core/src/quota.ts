@@ -7,7 +7,8 @@ export interface StorageQuota {
   maxFileBytes: bigint;
 }
 
-export type QuotaDecision = { ok: true } | { ok: false; reason: "MAX_FILE" | "STORAGE"; message: string; left: bigint };
+export type QuotaDecision =
+  { ok: true } | { ok: false; reason: "MAX_FILE" | "STORAGE" | "MONTHLY"; message: string; left: bigint };
 
 /** Bytes a new reservation may still take; never negative. */
 export function storageHeadroom(q: StorageQuota): bigint {
@@ -46,4 +47,21 @@ export function percentUsed(used: bigint, limit: bigint): number {
   if (limit <= 0n) return 100;
   const pct = Number((used * 10000n) / limit) / 100;
   return Math.min(100, Math.max(0, pct));
+}
+
+/** Calendar month key used by monthly quotas and usage rows: "2026-11" (UTC). */
+export function monthKey(d: Date = new Date()): string {
+  return d.toISOString().slice(0, 7);
+}
+
+/** The rule for a monthly quota (ingest or scan bytes): may `add` more fit under `limit`? */
+export function checkMonthly(what: string, limit: bigint, used: bigint, add: bigint): QuotaDecision {
+  const left = limit > used ? limit - used : 0n;
+  if (add <= left) return { ok: true };
+  return {
+    ok: false,
+    reason: "MONTHLY",
+    left,
+    message: `This needs ${formatBytes(add)} of ${what} but only ${formatBytes(left)} is left this month (limit ${formatBytes(limit)}).`,
+  };
 }

@@ -1,6 +1,7 @@
 import { chainHash, GENESIS_HASH, type AuditRecord } from "../audit";
 import type { Db, Tx } from "../db/client";
 import type { Actor, TenantCtx } from "../tenant-context";
+import { tenantTx } from "../db/scoped";
 
 export interface AuditInput {
   tenantId: string;
@@ -42,7 +43,7 @@ export async function appendAudit(tx: Tx, input: AuditInput): Promise<void> {
 
 /** Same as appendAudit, in a transaction of its own. */
 export async function recordAudit(db: Db, input: AuditInput): Promise<void> {
-  await db.$transaction((tx) => appendAudit(tx, input));
+  await tenantTx(db, input.tenantId, (tx) => appendAudit(tx, input));
 }
 
 export function auditFromCtx(
@@ -79,15 +80,17 @@ export async function findAuditEvents(
   ctx: TenantCtx,
   opts: { limit: number; beforeSeq?: number; action?: string },
 ): Promise<AuditPage> {
-  const rows = await db.auditEvent.findMany({
-    where: {
-      tenantId: ctx.tenantId,
-      ...(opts.beforeSeq ? { seq: { lt: opts.beforeSeq } } : {}),
-      ...(opts.action ? { action: { startsWith: opts.action } } : {}),
-    },
-    orderBy: { seq: "desc" },
-    take: opts.limit + 1,
-  });
+  const rows = await tenantTx(db, ctx.tenantId, (tx) =>
+    tx.auditEvent.findMany({
+      where: {
+        tenantId: ctx.tenantId,
+        ...(opts.beforeSeq ? { seq: { lt: opts.beforeSeq } } : {}),
+        ...(opts.action ? { action: { startsWith: opts.action } } : {}),
+      },
+      orderBy: { seq: "desc" },
+      take: opts.limit + 1,
+    }),
+  );
   const page = rows.slice(0, opts.limit);
   return {
     items: page.map((r) => ({ ...r, id: r.id.toString() })),

@@ -4,6 +4,7 @@ import { verifyPassword } from "../passwords";
 import type { RoleName } from "../roles";
 import type { Actor, TenantCtx } from "../tenant-context";
 import { recordAudit } from "./audit-service";
+import { systemTx } from "../db/scoped";
 
 export interface SessionUser {
   id: string;
@@ -21,7 +22,7 @@ export async function authenticateUser(
   input: { email: string; password: string; ip?: string | null; userAgent?: string | null },
 ): Promise<SessionUser | null> {
   const email = input.email.trim().toLowerCase();
-  const user = await db.user.findUnique({ where: { email }, include: { memberships: true } });
+  const user = await systemTx(db, (tx) => tx.user.findUnique({ where: { email }, include: { memberships: true } }));
   const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
   if (!user) return null;
   const actor: Actor = { type: "USER", id: user.id, ip: input.ip, userAgent: input.userAgent };
@@ -37,11 +38,13 @@ export async function authenticateUser(
 }
 
 export async function findMembershipsOfUser(db: Db, userId: string) {
-  const rows = await db.membership.findMany({
-    where: { userId },
-    include: { tenant: true },
-    orderBy: { createdAt: "asc" },
-  });
+  const rows = await systemTx(db, (tx) =>
+    tx.membership.findMany({
+      where: { userId },
+      include: { tenant: true },
+      orderBy: { createdAt: "asc" },
+    }),
+  );
   return rows.map((m) => ({
     tenantId: m.tenantId,
     slug: m.tenant.slug,
@@ -59,11 +62,13 @@ export async function resolveUserTenant(
   db: Db,
   input: { userId: string; tenantSlug?: string | null; actor: Actor },
 ): Promise<TenantCtx & { slug: string; name: string }> {
-  const m = await db.membership.findFirst({
-    where: { userId: input.userId, ...(input.tenantSlug ? { tenant: { slug: input.tenantSlug } } : {}) },
-    include: { tenant: true },
-    orderBy: { createdAt: "asc" },
-  });
+  const m = await systemTx(db, (tx) =>
+    tx.membership.findFirst({
+      where: { userId: input.userId, ...(input.tenantSlug ? { tenant: { slug: input.tenantSlug } } : {}) },
+      include: { tenant: true },
+      orderBy: { createdAt: "asc" },
+    }),
+  );
   if (!m)
     throw new DomainError(
       "NOT_FOUND",

@@ -3,6 +3,7 @@ import { notFound } from "../errors";
 import { toDatasetName } from "../sql-check";
 import type { TenantCtx } from "../tenant-context";
 import { appendAudit, auditFromCtx } from "./audit-service";
+import { tenantTx } from "../db/scoped";
 
 export interface ColumnInfo {
   name: string;
@@ -44,19 +45,23 @@ export async function createDatasetFromUpload(
 }
 
 export async function findDatasets(db: Db, ctx: TenantCtx) {
-  const rows = await db.dataset.findMany({
-    where: { tenantId: ctx.tenantId },
-    orderBy: { createdAt: "desc" },
-    include: { versions: { orderBy: { version: "desc" }, take: 1 } },
-  });
+  const rows = await tenantTx(db, ctx.tenantId, (tx) =>
+    tx.dataset.findMany({
+      where: { tenantId: ctx.tenantId },
+      orderBy: { createdAt: "desc" },
+      include: { versions: { orderBy: { version: "desc" }, take: 1 } },
+    }),
+  );
   return rows.map(({ versions, ...d }) => ({ ...d, latest: versions[0] ? versionSummary(versions[0]) : null }));
 }
 
 export async function getDatasetById(db: Db, ctx: TenantCtx, datasetId: string) {
-  const d = await db.dataset.findFirst({
-    where: { id: datasetId, tenantId: ctx.tenantId },
-    include: { versions: { orderBy: { version: "desc" } } },
-  });
+  const d = await tenantTx(db, ctx.tenantId, (tx) =>
+    tx.dataset.findFirst({
+      where: { id: datasetId, tenantId: ctx.tenantId },
+      include: { versions: { orderBy: { version: "desc" } } },
+    }),
+  );
   if (!d) throw notFound("dataset");
   const { versions, ...rest } = d;
   return { ...rest, versions: versions.map(versionSummary), preview: versions[0]?.preview ?? null };
@@ -90,11 +95,13 @@ function versionSummary(v: {
 
 /** The READY datasets a query of this tenant may see, with their Parquet files. */
 export async function findQueryableDatasets(db: Db, tenantId: string) {
-  const rows = await db.dataset.findMany({
-    where: { tenantId, readyVersion: { not: null } },
-    include: { versions: { where: { status: "READY" }, orderBy: { version: "desc" }, take: 1 } },
-    orderBy: { name: "asc" },
-  });
+  const rows = await tenantTx(db, tenantId, (tx) =>
+    tx.dataset.findMany({
+      where: { tenantId, readyVersion: { not: null } },
+      include: { versions: { where: { status: "READY" }, orderBy: { version: "desc" }, take: 1 } },
+      orderBy: { name: "asc" },
+    }),
+  );
   return rows.flatMap((d) => {
     const v = d.versions[0];
     return v ? [{ name: d.name, datasetId: d.id, version: v.version, files: v.files as string[] }] : [];

@@ -4,10 +4,11 @@ import { SYSTEM_ACTOR } from "../tenant-context";
 import { appendAudit, jsonSafe } from "./audit-service";
 import type { ColumnInfo } from "./dataset-service";
 import { adjustStorageUsed } from "./quota-service";
+import { systemTx } from "../db/scoped";
 
 /** Everything the ingest task needs to know about its version, and marks it INGESTING. */
 export async function startIngest(db: Db, versionId: string) {
-  return db.$transaction(async (tx) => {
+  return systemTx(db, async (tx) => {
     const v = await tx.datasetVersion.findUnique({ where: { id: versionId }, include: { dataset: true } });
     if (!v) throw new DomainError("NOT_FOUND", `dataset version ${versionId} not found`);
     const upload = await tx.upload.findFirst({ where: { id: v.uploadId, tenantId: v.tenantId } });
@@ -37,7 +38,7 @@ export interface IngestResult {
 
 /** READY: the version becomes the one queries see, in one transaction with its audit event. */
 export async function completeIngest(db: Db, versionId: string, r: IngestResult): Promise<void> {
-  await db.$transaction(async (tx) => {
+  await systemTx(db, async (tx) => {
     const v = await tx.datasetVersion.findUniqueOrThrow({ where: { id: versionId } });
     if (v.status === "READY") return;
     await tx.datasetVersion.update({
@@ -71,7 +72,7 @@ export async function completeIngest(db: Db, versionId: string, r: IngestResult)
 
 /** FAILED with a message for people; nothing of the version is left for queries to see. */
 export async function failIngest(db: Db, versionId: string, message: string): Promise<void> {
-  await db.$transaction(async (tx) => {
+  await systemTx(db, async (tx) => {
     const v = await tx.datasetVersion.findUniqueOrThrow({ where: { id: versionId } });
     if (v.status === "READY") return;
     await tx.datasetVersion.update({

@@ -1,16 +1,19 @@
 import type { Db } from "../db/client";
 import { QUERY_DONE_CHANNEL } from "../jobs";
 import { jsonSafe } from "./audit-service";
+import { systemTx } from "../db/scoped";
 
 /** Marks a queued run RUNNING; null when it was already handled (a retried job). */
 export async function startQueryRun(db: Db, id: string) {
-  const n = await db.queryRun.updateMany({ where: { id, status: "QUEUED" }, data: { status: "RUNNING" } });
-  if (n.count !== 1) return null;
-  await db.job.updateMany({
-    where: { targetId: id, kind: "query" },
-    data: { status: "RUNNING", startedAt: new Date() },
+  return systemTx(db, async (tx) => {
+    const n = await tx.queryRun.updateMany({ where: { id, status: "QUEUED" }, data: { status: "RUNNING" } });
+    if (n.count !== 1) return null;
+    await tx.job.updateMany({
+      where: { targetId: id, kind: "query" },
+      data: { status: "RUNNING", startedAt: new Date() },
+    });
+    return tx.queryRun.findUniqueOrThrow({ where: { id } });
   });
-  return db.queryRun.findUniqueOrThrow({ where: { id } });
 }
 
 export type QueryOutcome =
@@ -26,7 +29,7 @@ export type QueryOutcome =
 /** Records the outcome and wakes whoever waits for it (NOTIFY), in one transaction. */
 export async function finishQueryRun(db: Db, id: string, outcome: QueryOutcome): Promise<void> {
   const now = new Date();
-  await db.$transaction(async (tx) => {
+  await systemTx(db, async (tx) => {
     await tx.queryRun.update({
       where: { id },
       data:

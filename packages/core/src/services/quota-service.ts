@@ -1,6 +1,7 @@
 import type { Db, Tx } from "../db/client";
 import { DomainError } from "../errors";
 import { checkUpload, storageHeadroom } from "../quota";
+import { tenantTx } from "../db/scoped";
 
 /**
  * Reserves storage for an upload with one conditional UPDATE, so parallel
@@ -49,7 +50,7 @@ export async function adjustStorageUsed(tx: Tx, tenantId: string, delta: bigint)
 }
 
 export async function getQuota(db: Db, tenantId: string) {
-  const q = await db.tenantQuota.findUnique({ where: { tenantId } });
+  const q = await tenantTx(db, tenantId, (tx) => tx.tenantQuota.findUnique({ where: { tenantId } }));
   if (!q) throw new DomainError("NOT_FOUND", "quota not found");
   return { ...q, storageHeadroom: storageHeadroom(q) };
 }

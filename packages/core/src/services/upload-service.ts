@@ -6,6 +6,7 @@ import { requireActive, requirePermission, type TenantCtx } from "../tenant-cont
 import { appendAudit, auditFromCtx } from "./audit-service";
 import { createDatasetFromUpload } from "./dataset-service";
 import { commitStorage, releaseStorage, reserveStorage } from "./quota-service";
+import { tenantTx } from "../db/scoped";
 
 export const MAX_FILENAME = 255;
 
@@ -30,7 +31,7 @@ export async function createUpload(
   if (input.sizeBytes <= 0n) throw new DomainError("BAD_REQUEST", "The file is empty.");
   const uploadId = assertId(input.uploadId ?? newId(), "upload id");
   const storageKey = uploadKey(ctx.tenantId, uploadId);
-  await db.$transaction(async (tx) => {
+  await tenantTx(db, ctx.tenantId, async (tx) => {
     await reserveStorage(tx, ctx.tenantId, input.sizeBytes);
     await tx.upload.create({
       data: {
@@ -50,7 +51,7 @@ export async function createUpload(
 
 /** The upload row if it belongs to this tenant; NOT_FOUND otherwise (never FORBIDDEN). */
 export async function getUploadById(db: Db, tenantId: string, uploadId: string) {
-  const u = await db.upload.findFirst({ where: { id: uploadId, tenantId } });
+  const u = await tenantTx(db, tenantId, (tx) => tx.upload.findFirst({ where: { id: uploadId, tenantId } }));
   if (!u) throw notFound("upload");
   return u;
 }
@@ -65,7 +66,7 @@ export async function finishUpload(
   ctx: TenantCtx,
   input: { uploadId: string; storedBytes: bigint },
 ): Promise<{ datasetId: string }> {
-  return db.$transaction(async (tx) => {
+  return tenantTx(db, ctx.tenantId, async (tx) => {
     const u = await tx.upload.findFirst({ where: { id: input.uploadId, tenantId: ctx.tenantId } });
     if (!u) throw notFound("upload");
     if (u.status === "COMPLETE" && u.datasetId) return { datasetId: u.datasetId };
@@ -93,7 +94,7 @@ export async function abandonUpload(
   ctx: TenantCtx,
   input: { uploadId: string; status: "TERMINATED" | "EXPIRED" },
 ): Promise<void> {
-  await db.$transaction(async (tx) => {
+  await tenantTx(db, ctx.tenantId, async (tx) => {
     const u = await tx.upload.findFirst({ where: { id: input.uploadId, tenantId: ctx.tenantId } });
     if (!u) throw notFound("upload");
     const n = await tx.upload.updateMany({ where: { id: u.id, status: "CREATED" }, data: { status: input.status } });

@@ -5,7 +5,7 @@ import { Server } from "@tus/server";
 import { DomainError, isDomainError } from "@scrollintel/core/errors";
 import { assertId, newId, uploadKey } from "@scrollintel/core/keys";
 import { localStorageRoot } from "@scrollintel/core/storage/create-storage";
-import { createUpload, finishUpload } from "@scrollintel/core/services/upload-service";
+import { createUpload, finishUpload, getUploadById } from "@scrollintel/core/services/upload-service";
 import type { TenantCtx } from "@scrollintel/core/tenant-context";
 import { webConfig } from "@/env";
 import { services } from "@/server/services";
@@ -54,9 +54,7 @@ function buildServer(): Server {
     },
     onIncomingRequest: async (req, key) => {
       if (req.method === "POST") return; // creation: the row is made in onUploadCreate
-      const ctx = callerCtx();
-      const row = await services().db.upload.findFirst({ where: { id: idFromKey(key), tenantId: ctx.tenantId } });
-      if (!row) throw { status_code: 404, body: "Upload not found.\n" };
+      await getUploadById(services().db, callerCtx().tenantId, idFromKey(key)).catch(tusError);
     },
     onUploadCreate: async (_req, upload) => {
       const ctx = callerCtx();

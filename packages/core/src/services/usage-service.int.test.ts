@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMember, createTenant, type TestUser } from "../../../../test/factories";
+import { createTestDb, type TestDb } from "../../../../test/test-db";
+import { tenantTx } from "../db/scoped";
+import { monthKey } from "../quota";
+import { assertIngestAllowance, meterUsage } from "./usage-service";
+
+let t: TestDb;
+let u: TestUser;
+
+beforeAll(async () => {
+  t = await createTestDb();
+  u = await createMember(t.db, await createTenant(t.db), "ANALYST");
+  await t.db.tenantQuota.update({ where: { tenantId: u.tenantId }, data: { ingestBytesMonthLimit: 1000n } });
+});
+afterAll(() => t.drop());
+
+describe("usage metering", () => {
+  it("appends ledger rows and keeps monthly totals, also under concurrent writers", async () => {
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        tenantTx(t.db, u.tenantId, (tx) =>
+          meterUsage(tx, u.tenantId, [
+            { kind: "INGEST_BYTES", amount: 10n, ref: `v${i}` },
+            { kind: "INGEST_ROWS", amount: 2n },
+          ]),
+        ),
+      ),
+    );
+    const m = await t.db.usageMonthly.findUniqueOrThrow({
+      where: { tenantId_month: { tenantId: u.tenantId, month: monthKey() } },
+    });
+    expect(m).toMatchObject({ ingestBytes: 200n, ingestRows: 40n });
+    expect(await t.db.usageEvent.count({ where: { tenantId: u.tenantId } })).toBe(40);
+  });
+
+  it("refuses ingest past the monthly limit with what is left", async () => {
+    await tenantTx(t.db, u.tenantId, (tx) => assertIngestAllowance(tx, u.tenantId, 800n));
+    await expect(tenantTx(t.db, u.tenantId, (tx) => assertIngestAllowance(tx, u.tenantId, 801n))).rejects.toMatchObject(
+      {
+        code: "QUOTA_EXCEEDED",
+        message: "This needs 801 B of ingest but only 800 B is left this month (limit 1000 B).",
+      },
+    );
+  });
+});
