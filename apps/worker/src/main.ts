@@ -2,10 +2,13 @@ import { run, Logger as GraphileLogger } from "graphile-worker";
 import { createDb } from "@scrollintel/core/db/client";
 import { createLogger } from "@scrollintel/core/logger";
 import { createStorage } from "@scrollintel/core/storage/create-storage";
+import { CRONTAB } from "./crontab";
 import { loadWorkerConfig } from "./env";
 import { startHealthServer } from "./health-server";
 import { makeIngestTask } from "./tasks/ingest";
+import { makeMaintenanceTask } from "./tasks/maintenance";
 import { makeQueryTask } from "./tasks/query";
+import { makeUsageRollupTask } from "./tasks/usage-rollup";
 import type { WorkerDeps } from "./worker-deps";
 
 async function main() {
@@ -26,7 +29,13 @@ async function main() {
       else if (level === "warning") l.warn(meta ?? {}, message);
       else l.debug(meta ?? {}, message);
     }),
-    taskList: { ingest: makeIngestTask(deps), query: makeQueryTask(deps) },
+    crontab: CRONTAB,
+    taskList: {
+      ingest: makeIngestTask(deps),
+      query: makeQueryTask(deps),
+      "usage-rollup": makeUsageRollupTask(deps),
+      maintenance: makeMaintenanceTask(deps),
+    },
   });
   const health = await startHealthServer(db, config.WORKER_HEALTH_PORT);
   const addr = health.address();

@@ -10,7 +10,22 @@ import { APP_ROLE, systemTx, tenantTx } from "./scoped";
 let t: TestDb;
 let a: TestUser;
 let b: TestUser;
-const TABLES = ["Tenant", "Membership", "TenantQuota", "Upload", "Dataset", "DatasetVersion", "Job", "AuditEvent"];
+const TABLES = [
+  "Tenant",
+  "Membership",
+  "TenantQuota",
+  "ApiKey",
+  "Invitation",
+  "Upload",
+  "Dataset",
+  "DatasetVersion",
+  "Job",
+  "QueryRun",
+  "AuditEvent",
+  "UsageEvent",
+  "UsageMonthly",
+  "UsageDaily",
+];
 
 beforeAll(async () => {
   t = await createTestDb();

@@ -4,6 +4,7 @@ import { addJob } from "../jobs";
 import { checkSqlText } from "../sql-check";
 import { requireActive, requirePermission, type TenantCtx } from "../tenant-context";
 import { appendAudit, auditFromCtx } from "./audit-service";
+import { assertJobSlot } from "./quota-service";
 import { tenantTx } from "../db/scoped";
 
 /** Records the query and enqueues it for the sandbox, in one transaction. */
@@ -12,6 +13,7 @@ export async function createQueryRun(db: Db, ctx: TenantCtx, input: { sql: strin
   requireActive(ctx);
   const sql = checkSqlText(input.sql);
   return tenantTx(db, ctx.tenantId, async (tx) => {
+    await assertJobSlot(tx, ctx.tenantId);
     const run = await tx.queryRun.create({ data: { tenantId: ctx.tenantId, userId: ctx.actor.id, sql } });
     await tx.job.create({
       data: { tenantId: ctx.tenantId, kind: "query", targetId: run.id, createdBy: ctx.actor.id },

@@ -54,3 +54,21 @@ export async function getQuota(db: Db, tenantId: string) {
   if (!q) throw new DomainError("NOT_FOUND", "quota not found");
   return { ...q, storageHeadroom: storageHeadroom(q) };
 }
+
+/**
+ * Refuses new background work past the tenant's concurrent-jobs quota
+ * (RATE_LIMITED: the client retries). The advisory lock orders concurrent
+ * requests of one tenant so two cannot both take the last slot.
+ */
+export async function assertJobSlot(tx: Tx, tenantId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${tenantId}, 11))`;
+  const q = await tx.tenantQuota.findUnique({ where: { tenantId }, select: { concurrentJobsLimit: true } });
+  const active = await tx.job.count({ where: { tenantId, status: { in: ["QUEUED", "RUNNING"] } } });
+  if (q && active >= q.concurrentJobsLimit) {
+    throw new DomainError(
+      "RATE_LIMITED",
+      `This workspace already runs ${active} jobs, its limit; retry when one finishes.`,
+      { retryAfter: 5 },
+    );
+  }
+}
