@@ -4,6 +4,7 @@ import { createLogger } from "@scrollintel/core/logger";
 import { createStorage } from "@scrollintel/core/storage/create-storage";
 import { loadWorkerConfig } from "./env";
 import { startHealthServer } from "./health-server";
+import { EXPIRE_UPLOADS_CRON, makeExpireUploadsTask } from "./tasks/expire-uploads";
 import { makeIngestTask } from "./tasks/ingest";
 import { makeQueryTask } from "./tasks/query";
 import type { WorkerDeps } from "./worker-deps";
@@ -26,7 +27,12 @@ async function main() {
       else if (level === "warning") l.warn(meta ?? {}, message);
       else l.debug(meta ?? {}, message);
     }),
-    taskList: { ingest: makeIngestTask(deps), query: makeQueryTask(deps) },
+    taskList: {
+      ingest: makeIngestTask(deps),
+      query: makeQueryTask(deps),
+      "expire-uploads": makeExpireUploadsTask(deps),
+    },
+    crontab: `${EXPIRE_UPLOADS_CRON}\n`,
   });
   const health = await startHealthServer(db, config.WORKER_HEALTH_PORT);
   const addr = health.address();
