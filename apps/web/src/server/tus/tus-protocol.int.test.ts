@@ -2,7 +2,7 @@
 // on both storage drivers: creation, creation-with-upload, resume,
 // termination, expiration and the tenant wall. Auth is the route's job (see
 // the e2e tests); here a test header picks the caller's TenantCtx.
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -16,6 +16,7 @@ import { createStorage } from "@scrollintel/core/storage/create-storage";
 import type { StorageDriver } from "@scrollintel/core/storage/storage-driver";
 import type { TenantCtx } from "@scrollintel/core/tenant-context";
 import { createMember, createTenant, ctxOf, type TestUser } from "../../../../../test/factories";
+import { makeRandomFile } from "../../../../../test/random-file";
 import { startTestS3, type TestS3 } from "../../../../../test/s3-server";
 import { createTestDb, type TestDb } from "../../../../../test/test-db";
 import { createTusDatastore } from "./create-datastore";
@@ -79,11 +80,8 @@ async function serve(storage: StorageDriver, config: ReturnType<typeof parseConf
   return { endpoint: `http://127.0.0.1:${port}/api/uploads`, close: () => srv.close() };
 }
 
-function makeFile(bytes: number): { file: string; sha: string } {
-  const data = randomBytes(bytes);
-  const file = path.join(tmp, `f-${randomBytes(4).toString("hex")}.bin`);
-  fs.writeFileSync(file, data);
-  return { file, sha: createHash("sha256").update(data).digest("hex") };
+function makeFile(bytes: number) {
+  return makeRandomFile(tmp, bytes);
 }
 
 async function shaOf(storage: StorageDriver, key: string): Promise<string> {
