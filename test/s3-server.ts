@@ -120,6 +120,7 @@ function multipartPatch(root: string) {
 export async function startTestS3(opts: { bucket?: string; port?: number; dir?: string } = {}): Promise<TestS3> {
   const bucket = opts.bucket ?? "scrollintel-test";
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "si-s3-"));
+  fs.mkdirSync(dir, { recursive: true });
   const port = opts.port ?? (await freePort());
   const server = new S3rver({
     port,
