@@ -10,12 +10,10 @@ import type { TenantCtx } from "@scrollintel/core/tenant-context";
 import { webConfig } from "@/env";
 import { services } from "@/server/services";
 import { HTTP_STATUS } from "@/server/trpc/errors";
-import { createTusDatastore } from "./create-datastore";
+import { createTusDatastore, MAX_UPLOAD_BYTES } from "./create-datastore";
 import { PgLocker } from "./pg-locker";
 
 export const UPLOAD_PATH = "/api/uploads";
-/** 1 TiB: the largest single file we accept (S3 parts of 128 MiB reach it in 8,192 parts). */
-export const MAX_UPLOAD_BYTES = 1024 ** 4;
 
 /** The caller of the request being handled; the tus hooks read it from here. */
 export const uploadCaller = new AsyncLocalStorage<TenantCtx>();
