@@ -137,6 +137,31 @@ describe("upload page", () => {
     expect(storedSha(upload.id)).toBe(sha);
   });
 
+  it("pauses and resumes, and carries on by itself after the network dropped", async () => {
+    const { file, sha } = makeRandomFile(tmp, 16 * MiB);
+    const name = path.basename(file);
+    const row = page.locator('[data-testid="upload-row"]').filter({ hasText: name });
+    await page.goto(`${server.baseUrl}/upload`);
+    await throttle(4 * MiB);
+    await page.getByTestId("file-input").setInputFiles(file);
+    await waitForPercent(name, 10);
+    await row.getByRole("button", { name: "Pause" }).click();
+    await row.and(page.locator('[data-state="paused"]')).waitFor();
+    await throttle(null);
+    // While the network is "down" every request on the upload fails as a reset connection.
+    let down = true;
+    await page.route("**/api/uploads/*", (route) => (down ? route.abort("connectionreset") : route.continue()));
+    await row.getByRole("button", { name: "Resume" }).click();
+    await row.and(page.locator('[data-state="retrying"]')).waitFor();
+    await expect(row.getByTestId("upload-detail").textContent()).resolves.toMatch(/Reconnecting · connection lost/);
+    await page.screenshot({ path: path.join(shots, "e2e-upload-4-reconnecting.png"), fullPage: true });
+    down = false;
+    await row.and(page.locator('[data-state="done"]')).waitFor({ timeout: 60_000 });
+    await page.unroute("**/api/uploads/*");
+    const upload = await t.db.upload.findFirstOrThrow({ where: { filename: name } });
+    expect(storedSha(upload.id)).toBe(sha);
+  });
+
   it("cancels a running upload: the server drops it and the reservation is given back", async () => {
     const { file } = makeRandomFile(tmp, 16 * MiB);
     const name = path.basename(file);
@@ -154,6 +179,6 @@ describe("upload page", () => {
     expect(upload.status).toBe("TERMINATED");
     const q = await t.db.tenantQuota.findUniqueOrThrow({ where: { tenantId: user.tenantId } });
     expect(q.storageBytesReserved).toBe(0n);
-    await page.screenshot({ path: path.join(shots, "e2e-upload-4-cancelled.png"), fullPage: true });
+    await page.screenshot({ path: path.join(shots, "e2e-upload-5-cancelled.png"), fullPage: true });
   });
 });

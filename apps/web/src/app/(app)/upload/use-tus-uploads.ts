@@ -32,11 +32,14 @@ function errorText(e: Error): string {
   return body || e.message;
 }
 
-/** tus-js-client's own rule (network errors, 5xx, 409 and 423 are worth another try), kept so we can show it. */
+/**
+ * Network errors, 5xx, 409 and 423 are worth another try (tus-js-client's
+ * rule), also while the browser says it is offline: a laptop that drops its
+ * Wi-Fi for a minute should carry on, not fail.
+ */
 function worthRetrying(e: tus.DetailedError): boolean {
   const status = e.originalResponse?.getStatus() ?? 0;
-  const retriable = status < 400 || status >= 500 || status === 409 || status === 423;
-  return retriable && (typeof navigator === "undefined" || navigator.onLine !== false);
+  return status < 400 || status >= 500 || status === 409 || status === 423;
 }
 
 /**
