@@ -6,7 +6,7 @@ import { abandonUpload, uploadExpiresAt } from "@scrollintel/core/services/uploa
 import type { StorageDriver } from "@scrollintel/core/storage/storage-driver";
 import type { TenantCtx } from "@scrollintel/core/tenant-context";
 import { services } from "@/server/services";
-import { tusServer, uploadCaller } from "./tus-server";
+import { finishStoredUpload, tusServer, uploadCaller } from "./tus-server";
 
 /**
  * tus expiration: an unfinished upload lives a day past its last request (the
@@ -20,6 +20,28 @@ function withExpiry(method: string, res: Response): Response {
   if (offset !== null && length !== null && offset === length) return res;
   res.headers.set("Upload-Expires", uploadExpiresAt(new Date()).toUTCString());
   return res;
+}
+
+/**
+ * A HEAD on an upload whose bytes are all stored also finishes it (idempotent)
+ * and names its dataset. Without this, an upload whose last PATCH stored
+ * everything but whose finish failed (database down, server killed between
+ * the two) would look complete to the client and never become a dataset.
+ */
+async function finishOnHead(deps: { db: Db; storage: StorageDriver }, ctx: TenantCtx, req: Request, res: Response) {
+  const offset = res.headers.get("upload-offset");
+  if (req.method !== "HEAD" || res.status !== 200 || offset === null || offset !== res.headers.get("upload-length")) {
+    return res;
+  }
+  const id = new URL(req.url).pathname.split("/").pop() ?? "";
+  try {
+    res.headers.set("Upload-Dataset-Id", await finishStoredUpload(deps, ctx, uploadKey(ctx.tenantId, id)));
+    return res;
+  } catch (e) {
+    const refusal = e as { status_code?: number };
+    if (!refusal.status_code) throw e;
+    return new Response(null, { status: refusal.status_code, headers: { "Tus-Resumable": "1.0.0" } });
+  }
 }
 
 /** Runs one authenticated tus request as `ctx`: the tus hooks read the caller from uploadCaller. */
@@ -36,5 +58,5 @@ export async function handleUpload(
     // @tus/s3-store's remove() leaves the parked incomplete part (<key>.part) behind.
     await deps.storage.deletePrefix(uploadKey(ctx.tenantId, id));
   }
-  return withExpiry(req.method, res);
+  return withExpiry(req.method, await finishOnHead(deps, ctx, req, res));
 }

@@ -8,6 +8,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
+import type { DataStore } from "@tus/server";
 import * as tus from "tus-js-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@scrollintel/core/config";
@@ -46,12 +47,8 @@ afterAll(async () => {
 
 /** A plain Node HTTP server in front of handleUpload, as the Next route is. */
 async function serve(storage: StorageDriver, config: ReturnType<typeof parseConfig>) {
-  const server = buildTusServer({
-    db: t.db,
-    storage,
-    datastore: createTusDatastore(config),
-    locker: new PgLocker(t.db),
-  });
+  const datastore = createTusDatastore(config);
+  const server = buildTusServer({ db: t.db, storage, datastore, locker: new PgLocker(t.db) });
   const ctxs: Record<string, TenantCtx> = { a: ctxOf(a), b: ctxOf(b) };
   const srv = http.createServer((req, res) => {
     const ctx = ctxs[String(req.headers["x-test-caller"])];
@@ -77,7 +74,7 @@ async function serve(storage: StorageDriver, config: ReturnType<typeof parseConf
   });
   await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
   const port = (srv.address() as { port: number }).port;
-  return { endpoint: `http://127.0.0.1:${port}/api/uploads`, close: () => srv.close() };
+  return { endpoint: `http://127.0.0.1:${port}/api/uploads`, datastore, close: () => srv.close() };
 }
 
 function makeFile(bytes: number) {
@@ -139,13 +136,14 @@ function req(url: string, method: string, caller = "a", extra: Record<string, st
 describe.each(["local", "s3"])("tus uploads on %s storage", (driver) => {
   let storage: StorageDriver;
   let endpoint: string;
+  let datastore: DataStore;
   let close: () => void;
   const keyOf = (url: string) => `tenants/${a.tenantId}/uploads/${url.split("/").pop()}`;
 
   beforeAll(async () => {
     const config = parseConfig({ DATA_DIR: path.join(tmp, driver), ...(driver === "s3" ? s3.env : {}) });
     storage = createStorage(config);
-    ({ endpoint, close } = await serve(storage, config));
+    ({ endpoint, datastore, close } = await serve(storage, config));
   });
   afterAll(() => close());
 
@@ -209,6 +207,27 @@ describe.each(["local", "s3"])("tus uploads on %s storage", (driver) => {
       expect(await (storage as unknown as { abortUploads(p: string): Promise<number> }).abortUploads(key)).toBe(0);
     }
     expect((await req(r.url, "HEAD")).status).toBe(410);
+  });
+
+  it("finishes on HEAD an upload whose bytes are stored but whose finish never ran", async () => {
+    const { file, sha } = makeFile(6 * MiB);
+    const r = await upload(endpoint, file, { chunkSize: 4 * MiB, stopAfterChunk: 1 });
+    // The rest of the bytes reach the store, but the finish hook does not run (a crash in between).
+    const rest = fs.createReadStream(file, { start: 4 * MiB });
+    await datastore.write(rest, keyOf(r.url), 4 * MiB);
+    expect((await t.db.upload.findFirstOrThrow({ where: { storageKey: keyOf(r.url) } })).status).toBe("CREATED");
+    const head = await req(r.url, "HEAD");
+    expect(head.status).toBe(200);
+    expect(head.headers.get("upload-offset")).toBe(String(6 * MiB));
+    const datasetId = head.headers.get("upload-dataset-id");
+    expect(datasetId).toMatch(/^c[a-z0-9]+$/);
+    expect(await t.db.upload.findFirstOrThrow({ where: { storageKey: keyOf(r.url) } })).toMatchObject({
+      status: "COMPLETE",
+      datasetId,
+    });
+    // Asking again names the same dataset.
+    expect((await req(r.url, "HEAD")).headers.get("upload-dataset-id")).toBe(datasetId);
+    expect(await shaOf(storage, keyOf(r.url))).toBe(sha);
   });
 
   it("answers another tenant's HEAD, PATCH and DELETE with 404 and changes nothing", async () => {

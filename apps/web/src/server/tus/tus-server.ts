@@ -59,6 +59,25 @@ async function checkRequest(db: Db, method: string, key: string): Promise<void> 
   }
 }
 
+/**
+ * The finish step, idempotent: storage must hold exactly Upload-Length
+ * (whatever tus counted), then the one finish transaction. Throws tus's
+ * {status_code, body} on refusal.
+ */
+export async function finishStoredUpload(
+  deps: Pick<TusDeps, "db" | "storage">,
+  ctx: TenantCtx,
+  key: string,
+): Promise<string> {
+  const stored = await deps.storage.stat(key);
+  if (!stored) tusError(new DomainError("CONFLICT", "The uploaded file is missing from storage; upload it again."));
+  const { datasetId } = await finishUpload(deps.db, ctx, {
+    uploadId: idFromKey(key),
+    storedBytes: BigInt(stored.size),
+  }).catch(tusError);
+  return datasetId;
+}
+
 export function buildTusServer(deps: TusDeps): Server {
   return new Server({
     path: UPLOAD_PATH,
@@ -94,13 +113,7 @@ export function buildTusServer(deps: TusDeps): Server {
       return {};
     },
     onUploadFinish: async (_req, upload) => {
-      // Integrity: what storage actually holds must equal Upload-Length, whatever tus counted.
-      const stored = await deps.storage.stat(upload.id);
-      if (!stored) tusError(new DomainError("CONFLICT", "The uploaded file is missing from storage; upload it again."));
-      const { datasetId } = await finishUpload(deps.db, callerCtx(), {
-        uploadId: idFromKey(upload.id),
-        storedBytes: BigInt(stored.size),
-      }).catch(tusError);
+      const datasetId = await finishStoredUpload(deps, callerCtx(), upload.id);
       return { headers: { "Upload-Dataset-Id": datasetId } };
     },
     exposedHeaders: ["Upload-Dataset-Id"],
