@@ -5,6 +5,7 @@ import { createStorage } from "@scrollintel/core/storage/create-storage";
 import { CRONTAB } from "./crontab";
 import { loadWorkerConfig } from "./env";
 import { startHealthServer } from "./health-server";
+import { makeExpireUploadsTask } from "./tasks/expire-uploads";
 import { makeIngestTask } from "./tasks/ingest";
 import { makeMaintenanceTask } from "./tasks/maintenance";
 import { makeQueryTask } from "./tasks/query";
@@ -35,6 +36,7 @@ async function main() {
       query: makeQueryTask(deps),
       "usage-rollup": makeUsageRollupTask(deps),
       maintenance: makeMaintenanceTask(deps),
+      "expire-uploads": makeExpireUploadsTask(deps),
     },
   });
   const health = await startHealthServer(db, config.WORKER_HEALTH_PORT);

@@ -5,6 +5,8 @@ import type { Tx } from "./db/client";
 export const JOBS = {
   ingest: z.object({ datasetVersionId: z.string().min(1) }),
   query: z.object({ queryRunId: z.string().min(1) }),
+  /** Cron (see the worker's crontab): graphile-worker adds `_cron` to the payload. */
+  "expire-uploads": z.looseObject({}),
 } as const;
 
 export type JobName = keyof typeof JOBS;

@@ -8,6 +8,7 @@ import { finishQueryRun, startQueryRun } from "@scrollintel/core/services/query-
 import { findQueryableDatasets } from "@scrollintel/core/services/dataset-service";
 import { closeDuck, duckMessage, lit, openDuck } from "../duck/open-duck";
 import { checkUserSql, lockDownSession } from "../duck/sandbox";
+import { localPathsFor } from "../local-path-for";
 import type { WorkerDeps } from "../worker-deps";
 
 /**
@@ -31,14 +32,10 @@ export function makeQueryTask(deps: WorkerDeps): Task {
     });
     const timer = setTimeout(() => duck.conn.interrupt(), deps.config.QUERY_TIMEOUT_MS);
     try {
-      const datasets = (await findQueryableDatasets(deps.db, run.tenantId)).map((d) => ({
-        name: d.name,
-        paths: d.files.map((k) => {
-          const p = deps.storage.localPath(k);
-          if (!p) throw new Error("query needs local Parquet files");
-          return p;
-        }),
-      }));
+      const datasets = [];
+      for (const d of await findQueryableDatasets(deps.db, run.tenantId)) {
+        datasets.push({ name: d.name, paths: await localPathsFor(deps, d.files) });
+      }
       await lockDownSession(duck.conn, { datasets, resultPath });
       const sql = await checkUserSql(duck.conn, run.sql);
       await duck.conn.run(`COPY (\n${sql}\n) TO ${lit(resultPath)} (FORMAT parquet, COMPRESSION zstd)`);

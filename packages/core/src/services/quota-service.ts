@@ -3,18 +3,33 @@ import { DomainError } from "../errors";
 import { checkUpload, storageHeadroom } from "../quota";
 import { tenantTx } from "../db/scoped";
 
+const RESERVE_LOCK_TIMEOUT = "3s";
+
+/** PostgreSQL's lock_not_available (55P03), however the driver adapter wraps it. */
+function isLockTimeout(e: unknown): boolean {
+  return /55P03|lock timeout/i.test(
+    `${String(e)} ${JSON.stringify(e, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))}`,
+  );
+}
+
 /**
  * Reserves storage for an upload with one conditional UPDATE, so parallel
  * uploads can never overshoot the limit; refuses with a message that says
  * how much is left.
  */
 export async function reserveStorage(tx: Tx, tenantId: string, bytes: bigint): Promise<void> {
+  // Parallel reservations queue on the quota row for milliseconds; one that waits seconds
+  // is told LOCKED (HTTP 423, which upload clients retry) instead of holding its request.
+  await tx.$executeRaw`SELECT set_config('lock_timeout', ${RESERVE_LOCK_TIMEOUT}, true)`;
   const n = await tx.$executeRaw`
     UPDATE "TenantQuota"
        SET "storageBytesReserved" = "storageBytesReserved" + ${bytes}, "updatedAt" = now()
      WHERE "tenantId" = ${tenantId}
        AND ${bytes} <= "maxFileBytes"
-       AND "storageBytesUsed" + "storageBytesReserved" + ${bytes} <= "storageBytesLimit"`;
+       AND "storageBytesUsed" + "storageBytesReserved" + ${bytes} <= "storageBytesLimit"`.catch((e: unknown) => {
+    if (isLockTimeout(e)) throw new DomainError("LOCKED", "The workspace's quota is busy; retry in a moment.");
+    throw e;
+  });
   if (n === 1) return;
   const q = await tx.tenantQuota.findUnique({ where: { tenantId } });
   if (!q) throw new DomainError("FORBIDDEN", "This workspace has no storage quota set.");

@@ -1,10 +1,10 @@
 import { isDomainError } from "@scrollintel/core/errors";
-import { abandonUpload } from "@scrollintel/core/services/upload-service";
 import { resolveCaller, requestMeta } from "@/server/auth/resolve-caller";
 import { resolveTenantCtx } from "@/server/auth/resolve-tenant";
 import { services } from "@/server/services";
 import { HTTP_STATUS } from "@/server/trpc/errors";
-import { tusServer, uploadCaller } from "@/server/tus/tus-server";
+import { handleUpload } from "@/server/tus/handle-upload";
+import { tusServer } from "@/server/tus/tus-server";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -38,12 +38,8 @@ async function handler(req: Request): Promise<Response> {
     const retryAfter = e.details?.retryAfter;
     return plain(HTTP_STATUS[e.code], e.message, retryAfter !== undefined ? { "Retry-After": String(retryAfter) } : {});
   }
-  const res = await uploadCaller.run(ctx, () => tusServer().handleWeb(req));
-  if (req.method === "DELETE" && res.status === 204) {
-    const id = new URL(req.url).pathname.split("/").pop() ?? "";
-    await abandonUpload(db, ctx, { uploadId: id, status: "TERMINATED" });
-  }
-  return res;
+  // tus runs inside the uploadCaller AsyncLocalStorage, so its hooks act as this ctx only.
+  return handleUpload(req, ctx);
 }
 
 export { handler as GET, handler as POST, handler as PATCH, handler as HEAD, handler as DELETE, handler as OPTIONS };
