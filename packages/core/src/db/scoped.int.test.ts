@@ -10,7 +10,17 @@ import { APP_ROLE, systemTx, tenantTx } from "./scoped";
 let t: TestDb;
 let a: TestUser;
 let b: TestUser;
-const TABLES = ["Tenant", "Membership", "TenantQuota", "Upload", "Dataset", "DatasetVersion", "Job", "AuditEvent"];
+const TABLES = [
+  "Tenant",
+  "Membership",
+  "TenantQuota",
+  "Upload",
+  "Dataset",
+  "DatasetVersion",
+  "Job",
+  "AuditEvent",
+  "IngestReject",
+];
 
 beforeAll(async () => {
   t = await createTestDb();

@@ -4,7 +4,7 @@ import { addJob } from "../jobs";
 import { assertId, newId, uploadKey } from "../keys";
 import { requireActive, requirePermission, type TenantCtx } from "../tenant-context";
 import { appendAudit, auditFromCtx } from "./audit-service";
-import { createDatasetFromUpload } from "./dataset-service";
+import { assertAppendTarget, createDatasetFromUpload } from "./dataset-service";
 import { commitStorage, releaseStorage, reserveStorage } from "./quota-service";
 import { tenantTx } from "../db/scoped";
 
@@ -23,7 +23,7 @@ export interface NewUpload {
 export async function createUpload(
   db: Db,
   ctx: TenantCtx,
-  input: { uploadId?: string; filename: string; sizeBytes: bigint },
+  input: { uploadId?: string; filename: string; sizeBytes: bigint; appendToDatasetId?: string },
 ): Promise<NewUpload> {
   requirePermission(ctx, "upload.create");
   requireActive(ctx);
@@ -32,6 +32,8 @@ export async function createUpload(
   const uploadId = assertId(input.uploadId ?? newId(), "upload id");
   const storageKey = uploadKey(ctx.tenantId, uploadId);
   await tenantTx(db, ctx.tenantId, async (tx) => {
+    // Append: the finished upload becomes the next version of this dataset (see dataset-service).
+    if (input.appendToDatasetId) await assertAppendTarget(tx, ctx.tenantId, input.appendToDatasetId);
     await reserveStorage(tx, ctx.tenantId, input.sizeBytes);
     await tx.upload.create({
       data: {
@@ -42,6 +44,7 @@ export async function createUpload(
         sizeBytes: input.sizeBytes,
         reservedBytes: input.sizeBytes,
         storageKey,
+        datasetId: input.appendToDatasetId ?? null,
       },
     });
     await appendAudit(tx, auditFromCtx(ctx, "upload.create", uploadId, { filename, sizeBytes: input.sizeBytes }));

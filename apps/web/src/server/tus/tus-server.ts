@@ -64,6 +64,7 @@ function buildServer(): Server {
         uploadId: idFromKey(upload.id),
         filename,
         sizeBytes: BigInt(upload.size),
+        appendToDatasetId: upload.metadata?.datasetId ?? undefined,
       }).catch(tusError);
       return {};
     },
