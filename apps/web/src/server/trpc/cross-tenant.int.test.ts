@@ -14,7 +14,7 @@ import { appRouter } from "./router";
 let t: TestDb;
 let acmeOwner: TestUser;
 let globexOwner: TestUser;
-const acme = { datasetId: "", queryId: "", slug: "" };
+const acme = { datasetId: "", versionId: "", queryId: "", slug: "" };
 
 beforeAll(async () => {
   t = await createTestDb();
@@ -24,6 +24,7 @@ beforeAll(async () => {
   globexOwner = await createMember(t.db, g, "OWNER");
   const up = await createUpload(t.db, ctxOf(acmeOwner), { filename: "secret.csv", sizeBytes: 10n });
   acme.datasetId = (await finishUpload(t.db, ctxOf(acmeOwner), { uploadId: up.uploadId, storedBytes: 10n })).datasetId;
+  acme.versionId = (await t.db.datasetVersion.findFirstOrThrow({ where: { datasetId: acme.datasetId } })).id;
   acme.queryId = (await createQueryRun(t.db, ctxOf(acmeOwner), { sql: "SELECT * FROM secret" })).id;
   acme.slug = a.slug;
 });
@@ -45,6 +46,12 @@ const ATTACKS: Record<string, { call: Attack; expect: Check }> = {
   "tenant.switch": { call: (api) => api.tenant.switch({ slug: acme.slug }), expect: "NOT_FOUND" },
   "dataset.list": { call: (api) => api.dataset.list(), expect: noAcmeRows },
   "dataset.get": { call: (api) => api.dataset.get({ id: acme.datasetId }), expect: "NOT_FOUND" },
+  "dataset.reingest": {
+    call: (api) => api.dataset.reingest({ versionId: acme.versionId, options: { badRows: "skip", columns: [] } }),
+    expect: "NOT_FOUND",
+  },
+  "dataset.cancel": { call: (api) => api.dataset.cancel({ versionId: acme.versionId }), expect: "NOT_FOUND" },
+  "dataset.rejects": { call: (api) => api.dataset.rejects({ versionId: acme.versionId }), expect: "NOT_FOUND" },
   "query.run": {
     call: (api) => api.query.run({ sql: "SELECT 1", waitMs: 0 }),
     expect: (r) => expect((r as { tenantId: string }).tenantId).toBe(globexOwner.tenantId),
