@@ -8,6 +8,7 @@ import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ColumnProfile } from "@scrollintel/core/column-profile";
 import { createUpload, finishUpload } from "@scrollintel/core/services/upload-service";
 import { createMember, createTenant, ctxOf, type TestUser } from "../../../../test/factories";
 import { createTestDb, type TestDb } from "../../../../test/test-db";
@@ -132,6 +133,20 @@ describe("a worker killed mid-ingest", () => {
     expect(done.dataset.readyVersion).toBe(1);
     expect(done.rowCount).toBe(BigInt(ROWS));
     expect(done.columns).toEqual(cleanV.columns);
+    // Past PROFILE_SAMPLE_ROWS the shape comes from a sample; nulls, min and max stay exact.
+    const id = (done.profile as unknown as ColumnProfile[]).find((c) => c.name === "id")!;
+    expect(id).toMatchObject({ sampled: true, nulls: 0, min: "0", max: String(ROWS - 1) });
+    // The sampled statistics depend on how rows fell into parts; the exact ones must match.
+    const exact = (p: unknown) =>
+      (p as ColumnProfile[]).map((c) => ({
+        name: c.name,
+        type: c.type,
+        count: c.count,
+        nulls: c.nulls,
+        min: c.min,
+        max: c.max,
+      }));
+    expect(exact(done.profile)).toEqual(exact(cleanV.profile));
     expect(await fingerprint(done.files as string[])).toEqual(await fingerprint(cleanV.files as string[]));
     const stored = [];
     for await (const o of deps.storage.list(`tenants/${user.tenantId}/datasets/${done.datasetId}/`)) stored.push(o.key);

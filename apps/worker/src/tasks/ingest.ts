@@ -71,14 +71,24 @@ async function runIngest(deps: WorkerDeps, run: Run, helpers: JobHelpers, log: L
     onCancel: () => duck.conn.interrupt(),
   });
   const prefix = datasetVersionPrefix(version.tenantId, version.datasetId, version.version);
+  const ms: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (phase: string) => {
+    const now = performance.now();
+    ms[phase] = Math.round(now - t);
+    t = now;
+  };
   try {
     const source = await localCopyOf(deps.storage, upload.storageKey, path.join(work, "source"));
+    lap("fetch");
     const sha256 = sha256File(source);
     sha256.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
     const converted = await convert(deps, run, duck.conn, source, work, reporter);
+    lap("convert");
     if (reporter.cancelled) return log.info("ingest cancelled");
     reporter.update({ phase: "profiling", percent: 100, etaSeconds: null, rows: Number(converted.rows) });
     const result = await summarize(deps, run, duck.conn, converted, work);
+    lap("profile");
     reporter.update({ phase: "storing" });
     await deps.storage.deletePrefix(prefix);
     const keys: string[] = [];
@@ -89,17 +99,21 @@ async function runIngest(deps: WorkerDeps, run: Run, helpers: JobHelpers, log: L
       storedBytes += BigInt(fs.statSync(file).size);
       keys.push(key);
     }
+    lap("store");
+    const hash = await sha256;
+    lap("sha256");
     const done = await completeIngest(deps.db, version.id, {
       ...result,
       files: [...(run.base?.files ?? []), ...keys],
       storedBytes,
-      sha256: await sha256,
+      sha256: hash,
     });
+    lap("commit");
     if (!done) {
       await deps.storage.deletePrefix(prefix);
       return log.info("ingest cancelled before it was marked ready");
     }
-    log.info({ rows: result.rowCount.toString(), parts: keys.length }, "dataset ready");
+    log.info({ rows: result.rowCount.toString(), parts: keys.length, ms }, "dataset ready");
   } catch (e) {
     if (reporter.cancelled) {
       await deps.storage.deletePrefix(prefix);
