@@ -84,8 +84,14 @@ export function buildProjection(spec: ReadSpec, source: Col[], target?: Col[]): 
     const e = cast ? `${fn}(${ident(m.from)} AS ${m.type})` : ident(m.from);
     return m.from === m.name && !cast ? e : `${e} AS ${ident(m.name)}`;
   });
+  // read_json's ignore_errors turns a malformed record into a row of NULLs: leave those out.
+  const json = spec.format === "json" || spec.format === "ndjson";
+  const where =
+    json && spec.options.badRows === "skip" && source.length
+      ? ` WHERE NOT (${source.map((c) => `${ident(c.name)} IS NULL`).join(" AND ")})`
+      : "";
   return {
-    sql: `SELECT ${exprs.join(", ")} FROM ${readExpression(spec)}`,
+    sql: `SELECT ${exprs.join(", ")} FROM ${readExpression(spec)}${where}`,
     columns: out.map((m) => ({ name: m.name, type: m.type })),
   };
 }

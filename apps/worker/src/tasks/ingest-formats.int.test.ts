@@ -6,6 +6,8 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ZIngestOptions } from "@scrollintel/core/ingest-options";
+import { reingestVersion } from "@scrollintel/core/services/dataset-version-service";
 import { createMember, createTenant, ctxOf, type TestUser } from "../../../../test/factories";
 import { createTestDb, type TestDb } from "../../../../test/test-db";
 import { makeWorkerDeps, runTask, uploadFile } from "../../../../test/worker-harness";
@@ -121,6 +123,21 @@ describe("ingest formats", () => {
       expect(names(v), file).toEqual(["id", "name", "v"]);
       expect((v.detected as { format: string }).format, file).toBe("parquet");
     }
+  });
+
+  it("fails malformed NDJSON saying where, and leaves the record out under skip", async () => {
+    const nd = '{"id":1,"tag":"x"}\n{"id":2, oops}\n{"id":3,"tag":"z"}\n';
+    const v = await ingest("events.json", nd);
+    expect(v.status).toBe("FAILED");
+    expect(v.error).toMatch(/^events.json: Malformed JSON in file "events.json"/);
+    const r = await reingestVersion(t.db, ctxOf(user), {
+      versionId: v.id,
+      options: ZIngestOptions.parse({ badRows: "skip" }),
+    });
+    await runTask(makeIngestTask(deps), { datasetVersionId: r.versionId });
+    const skipped = await t.db.datasetVersion.findUniqueOrThrow({ where: { id: r.versionId } });
+    expect(skipped.status).toBe("READY");
+    expect(skipped.rowCount).toBe(2n);
   });
 
   it("refuses a spreadsheet with a reason", async () => {
