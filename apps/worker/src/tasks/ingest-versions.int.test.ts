@@ -158,6 +158,21 @@ describe("quota and cancel", () => {
     expect(await t.db.job.findFirst({ where: { targetId: v.id } })).toMatchObject({ status: "CANCELLED" });
   });
 
+  it("lets new options supersede a run of the same file that has not finished", async () => {
+    const up = await uploadFile(deps, ctxOf(user), "early.csv", "a;b\n1;2\n");
+    const r = await reingestVersion(t.db, ctxOf(user), {
+      versionId: up.versionId,
+      options: ZIngestOptions.parse({ delimiter: ";", columns: [{ name: "a", rename: "alpha" }] }),
+    });
+    expect((await version(up.versionId)).status).toBe("CANCELLED");
+    await ingest(up.versionId);
+    await ingest(r.versionId);
+    const v = await version(r.versionId);
+    expect(v.status).toBe("READY");
+    expect(v.dataset.readyVersion).toBe(2);
+    expect((v.columns as { name: string }[]).map((c) => c.name)).toEqual(["alpha", "b"]);
+  });
+
   it("stops a running ingest that is cancelled and leaves no files", async () => {
     const lines = Array.from({ length: 400_000 }, (_, i) => `${i},name_${i % 977},${i / 7}`);
     const up = await uploadFile(deps, ctxOf(user), "long.csv", ["id,name,x", ...lines, ""].join("\n"));

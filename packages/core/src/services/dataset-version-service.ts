@@ -1,4 +1,4 @@
-import type { Db } from "../db/client";
+import type { Db, Tx } from "../db/client";
 import { DomainError, notFound } from "../errors";
 import { ZIngestOptions, type IngestOptions } from "../ingest-options";
 import { addJob } from "../jobs";
@@ -29,6 +29,21 @@ export async function reingestVersion(
         `Version ${from.version} appends a file to an earlier version; change the schema of the version it builds on, then append again.`,
       );
     }
+    // New options for a file still being read supersede the old ones: that run stops.
+    const superseded = await tx.datasetVersion.findMany({
+      where: {
+        datasetId: from.datasetId,
+        uploadId: from.uploadId,
+        append: false,
+        status: { in: ["QUEUED", "INGESTING"] },
+      },
+      select: { id: true },
+    });
+    await markCancelled(
+      tx,
+      ctx.tenantId,
+      superseded.map((x) => x.id),
+    );
     const v = await createNextVersion(tx, ctx, from.datasetId, {
       uploadId: from.uploadId,
       sourceBytes: from.sourceBytes,
@@ -54,20 +69,26 @@ export async function cancelIngest(db: Db, ctx: TenantCtx, versionId: string): P
   return tenantTx(db, ctx.tenantId, async (tx) => {
     const v = await tx.datasetVersion.findFirst({ where: { id: versionId, tenantId: ctx.tenantId } });
     if (!v) throw notFound("dataset version");
-    const n = await tx.datasetVersion.updateMany({
-      where: { id: v.id, status: { in: ["QUEUED", "INGESTING"] } },
-      data: { status: "CANCELLED", finishedAt: new Date(), error: "Cancelled.", progress: {} },
-    });
-    if (n.count === 0) return { status: v.status };
+    if ((await markCancelled(tx, ctx.tenantId, [v.id])) === 0) return { status: v.status };
     const ds = await tx.dataset.findUniqueOrThrow({ where: { id: v.datasetId } });
     if (ds.readyVersion === null) await tx.dataset.update({ where: { id: ds.id }, data: { status: "CANCELLED" } });
-    await tx.job.updateMany({
-      where: { targetId: v.id, kind: "ingest", tenantId: ctx.tenantId },
-      data: { status: "CANCELLED", finishedAt: new Date() },
-    });
     await appendAudit(tx, auditFromCtx(ctx, "dataset.cancel", v.datasetId, { version: v.version }));
     return { status: "CANCELLED" };
   });
+}
+
+/** Queued or running versions -> CANCELLED, with their Job rows; a worker running one stops at its next progress write. */
+async function markCancelled(tx: Tx, tenantId: string, versionIds: string[]): Promise<number> {
+  if (!versionIds.length) return 0;
+  const n = await tx.datasetVersion.updateMany({
+    where: { id: { in: versionIds }, tenantId, status: { in: ["QUEUED", "INGESTING"] } },
+    data: { status: "CANCELLED", finishedAt: new Date(), error: "Cancelled.", progress: {} },
+  });
+  await tx.job.updateMany({
+    where: { targetId: { in: versionIds }, kind: "ingest", tenantId, status: { in: ["QUEUED", "RUNNING"] } },
+    data: { status: "CANCELLED", finishedAt: new Date() },
+  });
+  return n.count;
 }
 
 /** A page of a version's rejected rows, in line order; `cursor` is the last row's id. */
