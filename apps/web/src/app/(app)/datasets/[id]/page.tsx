@@ -31,6 +31,8 @@ export default function DatasetPage({ params }: { params: Promise<{ id: string }
   const cur = d.current;
   const latest = d.versions[0];
   const live = d.versions.filter((v) => LIVE_STATUSES.includes(v.status));
+  const failed = latest?.status === "FAILED" && latest.error ? { version: latest.version, error: latest.error } : null;
+  const headerBody = live.length > 0 || failed !== null || d.readyVersion !== null;
   const detected =
     ((d.latestDetected.columns as { name: string; type: string }[] | undefined) ?? latest?.columns) || [];
   return (
@@ -57,15 +59,15 @@ export default function DatasetPage({ params }: { params: Promise<{ id: string }
             </>
           }
         />
-        <CardBody className="space-y-4">
-          {live.map((v) => (
-            <IngestProgress key={v.id} version={v} />
-          ))}
-          {latest?.error && latest.status === "FAILED" ? (
-            <ErrorNotice title={`Version ${latest.version} failed`} message={latest.error} />
-          ) : null}
-          {d.readyVersion !== null ? <AppendUpload datasetId={d.id} /> : null}
-        </CardBody>
+        {headerBody ? (
+          <CardBody className="space-y-4">
+            {live.map((v) => (
+              <IngestProgress key={v.id} version={v} />
+            ))}
+            {failed ? <ErrorNotice title={`Version ${failed.version} failed`} message={failed.error} /> : null}
+            {d.readyVersion !== null ? <AppendUpload datasetId={d.id} /> : null}
+          </CardBody>
+        ) : null}
       </Card>
       {latest && detected.length ? <SchemaEditor key={latest.id} from={latest} detected={detected} /> : null}
       {cur?.status === "READY" ? <ColumnProfiles profile={cur.profile} /> : null}
