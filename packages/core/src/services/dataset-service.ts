@@ -103,15 +103,27 @@ async function appendVersion(
   return { datasetId: upload.datasetId, versionId: v.id };
 }
 
+/** The tenant's datasets, each with its newest version and the one queries see. */
 export async function findDatasets(db: Db, ctx: TenantCtx) {
-  const rows = await tenantTx(db, ctx.tenantId, (tx) =>
-    tx.dataset.findMany({
+  const rows = await tenantTx(db, ctx.tenantId, async (tx) => {
+    const ds = await tx.dataset.findMany({
       where: { tenantId: ctx.tenantId },
       orderBy: { createdAt: "desc" },
       include: { versions: { orderBy: { version: "desc" }, take: 1 } },
-    }),
-  );
-  return rows.map(({ versions, ...d }) => ({ ...d, latest: versions[0] ? versionSummary(versions[0]) : null }));
+    });
+    const ready = await tx.datasetVersion.findMany({
+      where: {
+        tenantId: ctx.tenantId,
+        OR: ds.filter((d) => d.readyVersion !== null).map((d) => ({ datasetId: d.id, version: d.readyVersion! })),
+      },
+    });
+    return ds.map((d) => ({ ...d, ready: ready.find((v) => v.datasetId === d.id) ?? null }));
+  });
+  return rows.map(({ versions, ready, ...d }) => ({
+    ...d,
+    latest: versions[0] ? versionSummary(versions[0]) : null,
+    current: ready ? versionSummary(ready) : versions[0] ? versionSummary(versions[0]) : null,
+  }));
 }
 
 export async function getDatasetById(db: Db, ctx: TenantCtx, datasetId: string) {
