@@ -15,6 +15,7 @@ export interface Targets {
   tenantId: string;
   slug: string;
   datasetId: string;
+  versionId: string;
   queryId: string;
   apiKeyId: string;
   invitationId: string;
@@ -25,6 +26,7 @@ export interface Targets {
 export async function makeTargets(db: Db, owner: TestUser): Promise<Targets> {
   const up = await createUpload(db, ctxOf(owner), { filename: "secret.csv", sizeBytes: 10n });
   const { datasetId } = await finishUpload(db, ctxOf(owner), { uploadId: up.uploadId, storedBytes: 10n });
+  const versionId = (await db.datasetVersion.findFirstOrThrow({ where: { datasetId } })).id;
   const { id: queryId } = await createQueryRun(db, ctxOf(owner), { sql: "SELECT * FROM secret" });
   const { apiKey } = await createApiKey(db, ctxOf(owner), { name: "k", scopes: ["read"] });
   const { invitation } = await createInvitation(db, ctxOf(owner), { role: "VIEWER" });
@@ -33,6 +35,7 @@ export async function makeTargets(db: Db, owner: TestUser): Promise<Targets> {
     tenantId: owner.tenantId,
     slug: owner.slug,
     datasetId,
+    versionId,
     queryId,
     apiKeyId: apiKey.id,
     invitationId: invitation.id,
@@ -47,6 +50,10 @@ export const PROCEDURE_CALLS: Record<string, (api: Api, t: Targets) => Promise<u
   "tenant.switch": (api, t) => api.tenant.switch({ slug: t.slug }),
   "dataset.list": (api) => api.dataset.list(),
   "dataset.get": (api, t) => api.dataset.get({ id: t.datasetId }),
+  "dataset.reingest": (api, t) =>
+    api.dataset.reingest({ versionId: t.versionId, options: { badRows: "skip", columns: [] } }),
+  "dataset.cancel": (api, t) => api.dataset.cancel({ versionId: t.versionId }),
+  "dataset.rejects": (api, t) => api.dataset.rejects({ versionId: t.versionId }),
   "query.run": (api) => api.query.run({ sql: "SELECT 1", waitMs: 0 }),
   "query.get": (api, t) => api.query.get({ id: t.queryId }),
   "query.list": (api) => api.query.list({ limit: 100 }),

@@ -25,9 +25,18 @@ export function makeWorkerDeps(db: Db, env: Record<string, string> = {}): Worker
 }
 
 let jobIds = 0;
+/** Jobs handlers added through their helpers, newest last (the harness does not run them). */
+export const addedJobs: { name: string; payload: unknown }[] = [];
+
 /** Runs a task handler as graphile-worker would, with the attempt numbers given. */
 export async function runTask(task: Task, payload: unknown, attempt = { attempts: 1, max_attempts: 3 }): Promise<void> {
-  const helpers = { job: { id: String(++jobIds), ...attempt } } as unknown as JobHelpers;
+  const helpers = {
+    job: { id: String(++jobIds), ...attempt },
+    addJob: (name: string, p: unknown) => {
+      addedJobs.push({ name, payload: p });
+      return Promise.resolve();
+    },
+  } as unknown as JobHelpers;
   await task(payload, helpers);
 }
 

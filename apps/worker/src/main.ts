@@ -1,4 +1,4 @@
-import { run, Logger as GraphileLogger } from "graphile-worker";
+import { makeWorkerUtils, run, Logger as GraphileLogger } from "graphile-worker";
 import { createDb } from "@scrollintel/core/db/client";
 import { createLogger } from "@scrollintel/core/logger";
 import { createStorage } from "@scrollintel/core/storage/create-storage";
@@ -6,6 +6,7 @@ import { CRONTAB } from "./crontab";
 import { loadWorkerConfig } from "./env";
 import { startHealthServer } from "./health-server";
 import { makeExpireUploadsTask } from "./tasks/expire-uploads";
+import { startIngestRecovery } from "./ingest-recovery";
 import { makeIngestTask } from "./tasks/ingest";
 import { makeMaintenanceTask } from "./tasks/maintenance";
 import { makeQueryTask } from "./tasks/query";
@@ -39,10 +40,14 @@ async function main() {
       "expire-uploads": makeExpireUploadsTask(deps),
     },
   });
+  const utils = await makeWorkerUtils({ connectionString: config.DATABASE_URL });
+  const stopRecovery = startIngestRecovery({ db, utils, staleAfterMs: config.INGEST_STALE_AFTER_MS, log });
   const health = await startHealthServer(db, config.WORKER_HEALTH_PORT);
   const addr = health.address();
   log.info({ healthPort: typeof addr === "object" && addr ? addr.port : null }, "worker started");
   await runner.promise;
+  stopRecovery();
+  await utils.release();
   health.close();
   await db.$disconnect();
 }

@@ -30,14 +30,14 @@ export async function sha256File(file: string): Promise<string> {
  */
 export function integrityProblem(
   file: string,
-  sha256: string,
+  sha256: string | null,
   upload: { filename: string; sizeBytes: bigint; expectedSha256: string | null },
 ): string | null {
   const size = BigInt(fs.statSync(file).size);
   if (size !== upload.sizeBytes) {
     return `${upload.filename} arrived damaged: storage holds ${size} bytes but ${upload.sizeBytes} were declared. Upload it again.`;
   }
-  if (upload.expectedSha256 && upload.expectedSha256 !== sha256) {
+  if (sha256 && upload.expectedSha256 && upload.expectedSha256 !== sha256) {
     return `${upload.filename} arrived damaged: its SHA-256 is ${sha256} but the uploader declared ${upload.expectedSha256}. Upload it again.`;
   }
   return null;

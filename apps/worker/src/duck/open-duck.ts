@@ -24,6 +24,9 @@ export async function openDuck(limits: DuckLimits): Promise<{ instance: DuckDBIn
     allow_community_extensions: "false",
   });
   const conn = await instance.connect();
+  // Progress is tracked only with the progress bar on; printing it stays off.
+  await conn.run("SET enable_progress_bar = true");
+  await conn.run("SET enable_progress_bar_print = false");
   return { instance, conn };
 }
 

@@ -107,7 +107,7 @@ describe("upload -> ingest -> query", () => {
     const v = await t.db.datasetVersion.findUniqueOrThrow({ where: { id: up.versionId }, include: { dataset: true } });
     expect(v.status).toBe("FAILED");
     expect(v.dataset.status).toBe("FAILED");
-    expect(v.error).toMatch(/^Could not read broken.csv: .*Line: 30002/);
+    expect(v.error).toMatch(/^broken.csv, line 30002, column "a": Could not convert string "x" to .BIGINT./);
     expect(v.files).toEqual([]);
   });
 });

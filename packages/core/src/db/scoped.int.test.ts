@@ -25,6 +25,7 @@ const TABLES = [
   "UsageEvent",
   "UsageMonthly",
   "UsageDaily",
+  "IngestReject",
 ];
 
 beforeAll(async () => {

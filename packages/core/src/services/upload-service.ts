@@ -5,7 +5,7 @@ import { assertId, newId, uploadKey } from "../keys";
 import type { StorageDriver } from "../storage/storage-driver";
 import { requireActive, requirePermission, SYSTEM_ACTOR, type TenantCtx } from "../tenant-context";
 import { appendAudit, auditFromCtx } from "./audit-service";
-import { createDatasetFromUpload } from "./dataset-service";
+import { assertAppendTarget, createDatasetFromUpload } from "./dataset-service";
 import { commitStorage, releaseStorage, reserveStorage } from "./quota-service";
 import { systemTx, tenantTx } from "../db/scoped";
 
@@ -32,7 +32,13 @@ export interface NewUpload {
 export async function createUpload(
   db: Db,
   ctx: TenantCtx,
-  input: { uploadId?: string; filename: string; sizeBytes: bigint; expectedSha256?: string | null },
+  input: {
+    uploadId?: string;
+    filename: string;
+    sizeBytes: bigint;
+    expectedSha256?: string | null;
+    appendToDatasetId?: string;
+  },
 ): Promise<NewUpload> {
   requirePermission(ctx, "upload.create");
   requireActive(ctx);
@@ -45,6 +51,8 @@ export async function createUpload(
   const uploadId = assertId(input.uploadId ?? newId(), "upload id");
   const storageKey = uploadKey(ctx.tenantId, uploadId);
   await tenantTx(db, ctx.tenantId, async (tx) => {
+    // Append: the finished upload becomes the next version of this dataset (see dataset-service).
+    if (input.appendToDatasetId) await assertAppendTarget(tx, ctx.tenantId, input.appendToDatasetId);
     await reserveStorage(tx, ctx.tenantId, input.sizeBytes);
     await tx.upload.create({
       data: {
@@ -56,6 +64,7 @@ export async function createUpload(
         reservedBytes: input.sizeBytes,
         storageKey,
         expectedSha256,
+        datasetId: input.appendToDatasetId ?? null,
       },
     });
     await appendAudit(tx, auditFromCtx(ctx, "upload.create", uploadId, { filename, sizeBytes: input.sizeBytes }));

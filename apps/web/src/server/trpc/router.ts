@@ -21,6 +21,9 @@ import { listInvitations } from "./routers/member/list-invitations";
 import { listMembers } from "./routers/member/list-members";
 import { removeMember } from "./routers/member/remove-member";
 import { revokeInvitation } from "./routers/member/revoke-invitation";
+import { cancelIngest } from "./routers/dataset/cancel-ingest";
+import { listRejects } from "./routers/dataset/list-rejects";
+import { reingestDataset } from "./routers/dataset/reingest-dataset";
 import { getQuery } from "./routers/query/get-query";
 import { listQueries } from "./routers/query/list-queries";
 import { runQuery } from "./routers/query/run-query";
@@ -32,7 +35,13 @@ import { listUsageDaily } from "./routers/usage/list-usage-daily";
 
 export const appRouter = router({
   tenant: router({ me: getMe, switch: switchTenant }),
-  dataset: router({ list: listDatasets, get: getDataset }),
+  dataset: router({
+    list: listDatasets,
+    get: getDataset,
+    reingest: reingestDataset,
+    cancel: cancelIngest,
+    rejects: listRejects,
+  }),
   query: router({ run: runQuery, get: getQuery, list: listQueries }),
   audit: router({ list: listAuditEvents, verify: verifyAuditChain }),
   quota: router({ get: getTenantQuota }),

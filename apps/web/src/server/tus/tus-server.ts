@@ -109,6 +109,7 @@ export function buildTusServer(deps: TusDeps): Server {
         filename: upload.metadata?.filename ?? "upload",
         sizeBytes: BigInt(upload.size),
         expectedSha256: upload.metadata?.sha256 ?? null,
+        appendToDatasetId: upload.metadata?.datasetId ?? undefined,
       }).catch(tusError);
       return {};
     },

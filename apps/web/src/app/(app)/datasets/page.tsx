@@ -60,9 +60,9 @@ export default function DatasetsPage() {
                 <td className="px-5 py-2.5">
                   <StatusBadge status={d.status} />
                 </td>
-                <td className="px-5 py-2.5 text-right tabular-nums">{formatCount(d.latest?.rowCount)}</td>
+                <td className="px-5 py-2.5 text-right tabular-nums">{formatCount(d.current?.rowCount)}</td>
                 <td className="px-5 py-2.5 text-right tabular-nums">
-                  {d.latest ? formatBytes(d.latest.sourceBytes) : "—"}
+                  {d.current ? formatBytes(d.current.sourceBytes) : "—"}
                 </td>
                 <td className="px-5 py-2.5 text-slate-500">{formatTime(d.createdAt)}</td>
               </tr>

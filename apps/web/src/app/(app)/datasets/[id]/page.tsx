@@ -9,33 +9,46 @@ import { ErrorNotice } from "@scrollintel/ui/empty-state";
 import { formatBytes, formatCount } from "@/components/format";
 import { StatusBadge } from "@/components/status-badge";
 import { useTRPC } from "@/trpc/client";
+import { AppendUpload } from "./append-upload";
+import { ColumnProfiles } from "./column-profiles";
+import { LIVE_STATUSES } from "./dataset-types";
+import { IngestProgress } from "./ingest-progress";
+import { RejectsTable } from "./rejects-table";
+import { SchemaEditor } from "./schema-editor";
+import { VersionList } from "./version-list";
 
 export default function DatasetPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = use(params);
   const trpc = useTRPC();
   const ds = useQuery({
     ...trpc.dataset.get.queryOptions({ id }),
-    refetchInterval: (q) => (q.state.data && ["QUEUED", "INGESTING"].includes(q.state.data.status) ? 1000 : false),
+    // Live progress: poll while any version is queued or running.
+    refetchInterval: (q) => (q.state.data?.versions.some((v) => LIVE_STATUSES.includes(v.status)) ? 1000 : false),
   });
   if (ds.error) return <ErrorNotice title="Dataset not available" message={ds.error.message} />;
   if (!ds.data) return <p className="text-sm text-slate-500">Loading…</p>;
   const d = ds.data;
-  const v = d.versions[0];
-  const columns = v?.columns ?? [];
+  const cur = d.current;
+  const latest = d.versions[0];
+  const live = d.versions.filter((v) => LIVE_STATUSES.includes(v.status));
+  const failed = latest?.status === "FAILED" && latest.error ? { version: latest.version, error: latest.error } : null;
+  const headerBody = live.length > 0 || failed !== null || d.readyVersion !== null;
+  const detected =
+    ((d.latestDetected.columns as { name: string; type: string }[] | undefined) ?? latest?.columns) || [];
   return (
     <div className="space-y-6">
       <Card>
         <CardHeader
           title={<span className="font-mono">{d.name}</span>}
           description={
-            v
-              ? `Version ${v.version} · ${formatCount(v.rowCount)} rows · ${formatBytes(v.sourceBytes)} uploaded · ${formatBytes(v.storedBytes)} as Parquet`
+            cur
+              ? `Version ${cur.version} · ${formatCount(cur.rowCount)} rows · ${formatBytes(cur.sourceBytes)} uploaded · ${formatBytes(cur.storedBytes)} as Parquet`
               : undefined
           }
           actions={
             <>
               <StatusBadge status={d.status} />
-              {d.status === "READY" ? (
+              {d.readyVersion !== null ? (
                 <Link
                   href={`/query?sql=${encodeURIComponent(`SELECT * FROM ${d.name} LIMIT 100`)}`}
                   className={buttonVariants({ size: "sm" })}
@@ -46,40 +59,28 @@ export default function DatasetPage({ params }: { params: Promise<{ id: string }
             </>
           }
         />
-        {v?.error ? (
-          <CardBody>
-            <ErrorNotice title="Ingest failed" message={v.error} />
-          </CardBody>
-        ) : null}
-        {d.status === "QUEUED" || d.status === "INGESTING" ? (
-          <CardBody>
-            <p className="text-sm text-slate-600">Converting to Parquet… this page updates by itself.</p>
+        {headerBody ? (
+          <CardBody className="space-y-4">
+            {live.map((v) => (
+              <IngestProgress key={v.id} version={v} />
+            ))}
+            {failed ? <ErrorNotice title={`Version ${failed.version} failed`} message={failed.error} /> : null}
+            {d.readyVersion !== null ? <AppendUpload datasetId={d.id} /> : null}
           </CardBody>
         ) : null}
       </Card>
-      {columns.length ? (
-        <Card>
-          <CardHeader title="Schema" description={`${columns.length} columns`} />
-          <table className="w-full text-sm" data-testid="schema">
-            <tbody className="divide-y divide-slate-100">
-              {columns.map((c) => (
-                <tr key={c.name}>
-                  <td className="px-5 py-2 font-mono">{c.name}</td>
-                  <td className="px-5 py-2 font-mono text-slate-500">{c.type}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </Card>
-      ) : null}
+      {latest && detected.length ? <SchemaEditor key={latest.id} from={latest} detected={detected} /> : null}
+      {cur?.status === "READY" ? <ColumnProfiles profile={cur.profile} /> : null}
+      {cur && cur.rejectedRows > 0n ? <RejectsTable versionId={cur.id} total={cur.rejectedRows} /> : null}
       {Array.isArray(d.preview) && d.preview.length ? (
         <Card>
           <CardHeader title="First rows" />
           <CardBody>
-            <DataGrid columns={columns} rows={d.preview as Record<string, unknown>[]} height={360} />
+            <DataGrid columns={cur?.columns ?? []} rows={d.preview as Record<string, unknown>[]} height={360} />
           </CardBody>
         </Card>
       ) : null}
+      <VersionList versions={d.versions} readyVersion={d.readyVersion} />
     </div>
   );
 }

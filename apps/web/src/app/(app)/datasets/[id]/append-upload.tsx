@@ -1,0 +1,64 @@
+"use client";
+import { useQueryClient } from "@tanstack/react-query";
+import { useRef, useState } from "react";
+import * as tus from "tus-js-client";
+import { Button } from "@scrollintel/ui/button";
+import { ErrorNotice } from "@scrollintel/ui/empty-state";
+import { ProgressBar } from "@scrollintel/ui/progress-bar";
+
+const CHUNK = 16 * 1024 * 1024;
+
+/**
+ * Appends a file to this dataset: a tus upload whose metadata names the
+ * dataset (checked server-side against the caller's tenant); the finished
+ * upload becomes the dataset's next version.
+ */
+export function AppendUpload({ datasetId }: { datasetId: string }) {
+  const qc = useQueryClient();
+  const input = useRef<HTMLInputElement>(null);
+  const [state, setState] = useState<{ percent: number; error?: string; busy: boolean }>({ percent: 0, busy: false });
+
+  function start(file: File) {
+    setState({ percent: 0, busy: true });
+    const up = new tus.Upload(file, {
+      endpoint: "/api/uploads",
+      chunkSize: CHUNK,
+      retryDelays: [0, 1000, 3000, 5000],
+      metadata: { filename: file.name, filetype: file.type || "application/octet-stream", datasetId },
+      onProgress: (sent, total) => setState({ percent: total ? (sent / total) * 100 : 0, busy: true }),
+      onSuccess: () => {
+        setState({ percent: 100, busy: false });
+        void qc.invalidateQueries();
+      },
+      onError: (e) => {
+        const body = (e as tus.DetailedError).originalResponse?.getBody()?.trim();
+        setState({ percent: 0, busy: false, error: body || e.message });
+      },
+    });
+    up.start();
+  }
+
+  return (
+    <div className="space-y-2">
+      <div className="flex items-center gap-3">
+        <input
+          ref={input}
+          type="file"
+          className="hidden"
+          data-testid="append-input"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            if (f) start(f);
+            e.target.value = "";
+          }}
+        />
+        <Button variant="secondary" size="sm" disabled={state.busy} onClick={() => input.current?.click()}>
+          Append a file…
+        </Button>
+        <span className="text-xs text-slate-500">Same columns; becomes a new version with both files&apos; rows.</span>
+      </div>
+      {state.busy ? <ProgressBar value={state.percent} label="Append upload" /> : null}
+      {state.error ? <ErrorNotice title="Append failed" message={state.error} /> : null}
+    </div>
+  );
+}

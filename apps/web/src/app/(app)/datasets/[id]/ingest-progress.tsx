@@ -1,0 +1,47 @@
+"use client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Button } from "@scrollintel/ui/button";
+import { ProgressBar } from "@scrollintel/ui/progress-bar";
+import { formatBytes, formatCount } from "@/components/format";
+import { useTRPC } from "@/trpc/client";
+import { formatDuration, type VersionSummary } from "./dataset-types";
+
+const PHASES: Record<string, string> = {
+  reading: "Reading the upload",
+  converting: "Converting to Parquet",
+  profiling: "Profiling columns",
+  storing: "Storing Parquet parts",
+};
+
+/** Live progress of a queued or running version, with its cancel button. */
+export function IngestProgress({ version }: { version: VersionSummary }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const cancel = useMutation(trpc.dataset.cancel.mutationOptions({ onSuccess: () => void qc.invalidateQueries() }));
+  const p = version.progress;
+  const queued = version.status === "QUEUED" || !p.phase;
+  return (
+    <div className="space-y-2" data-testid="ingest-progress">
+      <div className="flex items-center justify-between gap-4 text-sm">
+        <span className="font-medium text-slate-700">
+          Version {version.version}: {queued ? "waiting for a worker…" : (PHASES[p.phase!] ?? p.phase)}
+        </span>
+        <Button
+          variant="secondary"
+          size="sm"
+          disabled={cancel.isPending}
+          onClick={() => cancel.mutate({ versionId: version.id })}
+        >
+          Cancel ingest
+        </Button>
+      </div>
+      <ProgressBar value={p.percent ?? 0} label="Ingest progress" />
+      {!queued ? (
+        <p className="text-xs tabular-nums text-slate-500" data-testid="ingest-progress-detail">
+          {formatBytes(p.bytesRead ?? 0)} of {formatBytes(p.totalBytes ?? 0)} · ≈{formatCount(p.rows ?? 0)} rows ·{" "}
+          {(p.percent ?? 0).toFixed(1)}%{p.etaSeconds != null ? ` · about ${formatDuration(p.etaSeconds)} left` : ""}
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { findRejects } from "@scrollintel/core/services/dataset-version-service";
+import { tenantProcedure } from "../../init";
+
+/** A page of the rows a version skipped: line, column, reason and the raw line. */
+export const listRejects = tenantProcedure("dataset.read")
+  .input(
+    z.object({
+      versionId: z.string().min(1).max(64),
+      cursor: z
+        .string()
+        .regex(/^\d{1,19}$/)
+        .optional(),
+      limit: z.number().int().min(1).max(500).default(100),
+    }),
+  )
+  .query(({ ctx, input }) => findRejects(ctx.db, ctx.tenant, input));

@@ -1,0 +1,181 @@
+// pnpm bench:ingest [--gb 5] [--memory 1GB] [--threads 2]
+//
+// Generates a CSV of at least --gb GB (decimal; env BENCH_INGEST_GB), ingests
+// it through the real worker process (apps/worker/src/main.ts picking up the
+// job finishUpload enqueues, through to READY: convert, profile, store parts,
+// meter), then converts the same file with a bare DuckDB COPY in its own
+// process. Prints progress lines, then one JSON line:
+// {"mb_per_s","rows_per_s","baseline_mb_per_s","ratio","worker_peak_rss_mb","file_gb"}.
+// MB and GB are decimal (10^6, 10^9 bytes). Uses DATABASE_URL when set
+// (an admin connection that may create databases), else embedded PostgreSQL.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { createDb } from "@scrollintel/core/db/client";
+import { createUpload, finishUpload } from "@scrollintel/core/services/upload-service";
+import { LocalStorage } from "@scrollintel/core/storage/local-storage";
+import { migrateDeploy } from "../prisma/migrate";
+import { startEmbeddedPostgres } from "../scripts/embedded-postgres";
+import { writeBenchCsv } from "./ingest-csv";
+
+const root = path.resolve(import.meta.dirname, "..");
+const out = path.join(root, "bench/.out");
+const { values: args } = parseArgs({
+  options: {
+    gb: { type: "string", default: process.env.BENCH_INGEST_GB ?? "5" },
+    memory: { type: "string", default: "1GB" },
+    threads: { type: "string", default: "2" },
+  },
+});
+const gb = Number(args.gb);
+const say = (s: string) => process.stderr.write(`${s}\n`);
+
+async function database(): Promise<{ url: string; stop: () => Promise<void> }> {
+  let admin = process.env.DATABASE_URL;
+  let stopPg = async () => {};
+  if (!admin) {
+    const e = await startEmbeddedPostgres({ dir: path.join(out, "pg"), persistent: false, throwaway: true });
+    admin = e.adminUrl;
+    stopPg = () => e.stop();
+  }
+  const name = `si_bench_ingest_${Date.now().toString(36)}`;
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  await c.query(`CREATE DATABASE "${name}"`);
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  await migrateDeploy(u.toString());
+  return {
+    url: u.toString(),
+    stop: async () => {
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+      await stopPg();
+    },
+  };
+}
+
+async function csvOfSize(): Promise<{ file: string; rows: number }> {
+  const file = path.join(out, `ingest-${gb}gb.csv`);
+  const meta = `${file}.rows`;
+  if (fs.existsSync(file) && fs.existsSync(meta)) return { file, rows: Number(fs.readFileSync(meta, "utf8")) };
+  say(`generating ${gb} GB of CSV at ${file} …`);
+  const rows = await writeBenchCsv(file, gb * 1e9);
+  fs.writeFileSync(meta, String(rows));
+  return { file, rows };
+}
+
+function readHwmMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function main() {
+  fs.mkdirSync(out, { recursive: true });
+  const { file, rows } = await csvOfSize();
+  const bytes = fs.statSync(file).size;
+  say(`file: ${(bytes / 1e9).toFixed(2)} GB, ${rows.toLocaleString("en-US")} rows`);
+
+  const base = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "bench/ingest-baseline.ts", file, path.join(out, "baseline"), args.memory, args.threads],
+    { cwd: root, encoding: "utf8" },
+  );
+  if (base.status !== 0) throw new Error(`baseline failed: ${base.stderr}`);
+  const baseline = JSON.parse(base.stdout.trim().split("\n").at(-1)!) as { seconds: number; peak_rss_mb: number };
+  say(`baseline COPY: ${baseline.seconds.toFixed(1)} s, peak RSS ${baseline.peak_rss_mb.toFixed(0)} MB`);
+
+  const db = await database();
+  const dataDir = path.join(out, "data");
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  const storage = new LocalStorage(path.join(dataDir, "storage"));
+  const prisma = createDb(db.url);
+  const worker = spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: db.url,
+      DATA_DIR: dataDir,
+      WORKER_HEALTH_PORT: "0",
+      WORKER_CONCURRENCY: "1",
+      DUCKDB_MEMORY_LIMIT: args.memory,
+      DUCKDB_THREADS: args.threads,
+      LOG_LEVEL: "info",
+    },
+    stdio: ["ignore", fs.openSync(path.join(out, "worker.log"), "w"), "inherit"],
+  });
+  try {
+    const tenant = await prisma.tenant.create({ data: { slug: "bench", name: "Bench" } });
+    const user = await prisma.user.create({ data: { email: "bench@bench.test", name: "Bench", passwordHash: "x" } });
+    await prisma.membership.create({ data: { tenantId: tenant.id, userId: user.id, role: "OWNER" } });
+    const big = 10n ** 15n;
+    await prisma.tenantQuota.create({
+      data: {
+        tenantId: tenant.id,
+        storageBytesLimit: big,
+        maxFileBytes: big,
+        ingestBytesMonthLimit: big,
+        scanBytesMonthLimit: big,
+      },
+    });
+    const ctx = {
+      tenantId: tenant.id,
+      role: "OWNER" as const,
+      actor: { type: "USER" as const, id: user.id },
+      suspended: false,
+    };
+    const up = await createUpload(prisma, ctx, { filename: path.basename(file), sizeBytes: BigInt(bytes) });
+    // The upload itself is not what is measured: link the file in place of copying it.
+    fs.mkdirSync(path.dirname(storage.localPath(up.storageKey)), { recursive: true });
+    fs.linkSync(file, storage.localPath(up.storageKey));
+    await new Promise((r) => setTimeout(r, 3000)); // let the worker boot before the clock starts
+    const t0 = performance.now();
+    const { datasetId } = await finishUpload(prisma, ctx, { uploadId: up.uploadId, storedBytes: BigInt(bytes) });
+    let last = "";
+    for (;;) {
+      if (worker.exitCode !== null) throw new Error("the worker exited");
+      const v = await prisma.datasetVersion.findFirstOrThrow({ where: { datasetId } });
+      if (v.status === "READY" || v.status === "FAILED") {
+        const seconds = (performance.now() - t0) / 1000;
+        if (v.status === "FAILED") throw new Error(`ingest failed: ${v.error}`);
+        const peak = readHwmMb(worker.pid!);
+        say(`worker ingest: ${seconds.toFixed(1)} s to READY, ${v.rowCount} rows, peak RSS ${peak.toFixed(0)} MB`);
+        const ready = fs
+          .readFileSync(path.join(out, "worker.log"), "utf8")
+          .split("\n")
+          .find((l) => l.includes('"dataset ready"'));
+        if (ready) say(`worker phases (ms): ${JSON.stringify((JSON.parse(ready) as { ms: unknown }).ms)}`);
+        const mbPerS = bytes / 1e6 / seconds;
+        const baselineMbPerS = bytes / 1e6 / baseline.seconds;
+        const result = {
+          mb_per_s: Math.round(mbPerS * 10) / 10,
+          rows_per_s: Math.round(Number(v.rowCount) / seconds),
+          baseline_mb_per_s: Math.round(baselineMbPerS * 10) / 10,
+          ratio: Math.round((mbPerS / baselineMbPerS) * 1000) / 1000,
+          worker_peak_rss_mb: Math.round(peak),
+          file_gb: Math.round((bytes / 1e9) * 100) / 100,
+        };
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+        break;
+      }
+      const p = v.progress as { phase?: string; percent?: number };
+      const line = `${p.phase ?? v.status.toLowerCase()} ${Math.floor(p.percent ?? 0)}%`;
+      if (line !== last) say(`  ${line}  rss ${(readHwmMb(worker.pid!) || 0).toFixed(0)} MB peak so far`);
+      last = line;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    worker.kill("SIGTERM");
+    await new Promise((r) => (worker.exitCode !== null ? r(null) : worker.once("exit", r)));
+    await prisma.$disconnect();
+    await db.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  say(e instanceof Error ? (e.stack ?? e.message) : String(e));
+  process.exit(1);
+});

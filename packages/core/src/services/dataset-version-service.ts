@@ -1,0 +1,119 @@
+import type { Db, Tx } from "../db/client";
+import { DomainError, notFound } from "../errors";
+import { ZIngestOptions, type IngestOptions } from "../ingest-options";
+import { addJob } from "../jobs";
+import { requireActive, requirePermission, type TenantCtx } from "../tenant-context";
+import { appendAudit, auditFromCtx } from "./audit-service";
+import { createNextVersion } from "./dataset-service";
+import { tenantTx } from "../db/scoped";
+
+/**
+ * Re-ingest as a new version: the same upload read with new options (column
+ * names and types, delimiter, header, bad-row policy). The version queries
+ * see stays until the new one is READY.
+ */
+export async function reingestVersion(
+  db: Db,
+  ctx: TenantCtx,
+  input: { versionId: string; options: IngestOptions },
+): Promise<{ datasetId: string; versionId: string; version: number }> {
+  requirePermission(ctx, "dataset.write");
+  requireActive(ctx);
+  const options = ZIngestOptions.parse(input.options);
+  return tenantTx(db, ctx.tenantId, async (tx) => {
+    const from = await tx.datasetVersion.findFirst({ where: { id: input.versionId, tenantId: ctx.tenantId } });
+    if (!from) throw notFound("dataset version");
+    if (from.append) {
+      throw new DomainError(
+        "CONFLICT",
+        `Version ${from.version} appends a file to an earlier version; change the schema of the version it builds on, then append again.`,
+      );
+    }
+    // New options for a file still being read supersede the old ones: that run stops.
+    const superseded = await tx.datasetVersion.findMany({
+      where: {
+        datasetId: from.datasetId,
+        uploadId: from.uploadId,
+        append: false,
+        status: { in: ["QUEUED", "INGESTING"] },
+      },
+      select: { id: true },
+    });
+    await markCancelled(
+      tx,
+      ctx.tenantId,
+      superseded.map((x) => x.id),
+    );
+    const v = await createNextVersion(tx, ctx, from.datasetId, {
+      uploadId: from.uploadId,
+      sourceBytes: from.sourceBytes,
+      append: false,
+      options,
+    });
+    await addJob(tx, "ingest", { datasetVersionId: v.id }, { jobKey: `ingest:${v.id}` });
+    await appendAudit(
+      tx,
+      auditFromCtx(ctx, "dataset.reingest", from.datasetId, { fromVersion: from.version, version: v.version, options }),
+    );
+    return { datasetId: from.datasetId, versionId: v.id, version: v.version };
+  });
+}
+
+/**
+ * Cancels a queued or running ingest: the version becomes CANCELLED at once;
+ * a running worker sees it at its next progress write, interrupts DuckDB and
+ * removes what it wrote. Cancelling a settled version is a no-op.
+ */
+export async function cancelIngest(db: Db, ctx: TenantCtx, versionId: string): Promise<{ status: string }> {
+  requirePermission(ctx, "dataset.write");
+  return tenantTx(db, ctx.tenantId, async (tx) => {
+    const v = await tx.datasetVersion.findFirst({ where: { id: versionId, tenantId: ctx.tenantId } });
+    if (!v) throw notFound("dataset version");
+    if ((await markCancelled(tx, ctx.tenantId, [v.id])) === 0) return { status: v.status };
+    const ds = await tx.dataset.findUniqueOrThrow({ where: { id: v.datasetId } });
+    if (ds.readyVersion === null) await tx.dataset.update({ where: { id: ds.id }, data: { status: "CANCELLED" } });
+    await appendAudit(tx, auditFromCtx(ctx, "dataset.cancel", v.datasetId, { version: v.version }));
+    return { status: "CANCELLED" };
+  });
+}
+
+/** Queued or running versions -> CANCELLED, with their Job rows; a worker running one stops at its next progress write. */
+async function markCancelled(tx: Tx, tenantId: string, versionIds: string[]): Promise<number> {
+  if (!versionIds.length) return 0;
+  const n = await tx.datasetVersion.updateMany({
+    where: { id: { in: versionIds }, tenantId, status: { in: ["QUEUED", "INGESTING"] } },
+    data: { status: "CANCELLED", finishedAt: new Date(), error: "Cancelled.", progress: {} },
+  });
+  await tx.job.updateMany({
+    where: { targetId: { in: versionIds }, kind: "ingest", tenantId, status: { in: ["QUEUED", "RUNNING"] } },
+    data: { status: "CANCELLED", finishedAt: new Date() },
+  });
+  return n.count;
+}
+
+/** A page of a version's rejected rows, in line order; `cursor` is the last row's id. */
+export async function findRejects(
+  db: Db,
+  ctx: TenantCtx,
+  input: { versionId: string; cursor?: string; limit: number },
+) {
+  return tenantTx(db, ctx.tenantId, async (tx) => {
+    const v = await tx.datasetVersion.findFirst({
+      where: { id: input.versionId, tenantId: ctx.tenantId },
+      select: { id: true, rejectedRows: true },
+    });
+    if (!v) throw notFound("dataset version");
+    const items = await tx.ingestReject.findMany({
+      where: { tenantId: ctx.tenantId, versionId: v.id, ...(input.cursor ? { id: { gt: BigInt(input.cursor) } } : {}) },
+      orderBy: { id: "asc" },
+      take: input.limit,
+    });
+    const stored = await tx.ingestReject.count({ where: { tenantId: ctx.tenantId, versionId: v.id } });
+    return {
+      total: v.rejectedRows,
+      stored,
+      items: items.map((r) => ({ ...r, id: r.id.toString() })),
+      nextCursor: items.length === input.limit ? items.at(-1)!.id.toString() : null,
+    };
+  });
+}
