@@ -23,6 +23,8 @@ import type { WorkerDeps } from "../worker-deps";
 const PREVIEW_ROWS = 50;
 /** An append waits this long before looking again whether the version below it has settled. */
 const APPEND_WAIT_MS = 3000;
+/** An ingest over its tenant's concurrent-jobs limit looks again after this long. */
+const BUSY_WAIT_MS = 5000;
 
 type Run = Extract<IngestStart, { state: "run" }>;
 
@@ -47,6 +49,14 @@ export function makeIngestTask(deps: WorkerDeps): Task {
       await helpers.addJob("ingest", payload as object, {
         jobKey: `ingest:${datasetVersionId}`,
         runAt: new Date(Date.now() + APPEND_WAIT_MS),
+      });
+      return;
+    }
+    if (start.state === "busy") {
+      log.info({ running: start.running }, "tenant at its concurrent-jobs limit: ingest waits");
+      await helpers.addJob("ingest", payload as object, {
+        jobKey: `ingest:${datasetVersionId}`,
+        runAt: new Date(Date.now() + BUSY_WAIT_MS),
       });
       return;
     }

@@ -19,6 +19,7 @@ export interface IngestBase {
 export type IngestStart =
   | { state: "skip"; status: string }
   | { state: "wait"; blockedBy: number }
+  | { state: "busy"; running: number }
   | { state: "refused"; message: string }
   | {
       state: "run";
@@ -60,6 +61,18 @@ async function appendBase(tx: Tx, v: { datasetId: string; version: number }) {
 }
 
 /**
+ * The tenant's running jobs when they already fill its concurrent-jobs quota
+ * (so this ingest waits its turn), else null. Serialised per tenant with the
+ * same advisory lock the query path takes.
+ */
+async function runningJobsOver(tx: Tx, tenantId: string, versionId: string): Promise<number | null> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${tenantId}, 11))`;
+  const q = await tx.tenantQuota.findUnique({ where: { tenantId }, select: { concurrentJobsLimit: true } });
+  const running = await tx.job.count({ where: { tenantId, status: "RUNNING", targetId: { not: versionId } } });
+  return q && running >= q.concurrentJobsLimit ? running : null;
+}
+
+/**
  * Claims a version for the worker: says whether to run, wait (an append
  * whose predecessor is still running) or skip (already settled), checks the
  * monthly ingest allowance, and marks it INGESTING with a fresh heartbeat.
@@ -71,6 +84,10 @@ export async function startIngest(db: Db, versionId: string): Promise<IngestStar
     if (!(LIVE as readonly string[]).includes(v.status)) return { state: "skip", status: v.status };
     const upload = await tx.upload.findFirst({ where: { id: v.uploadId, tenantId: v.tenantId } });
     if (!upload) throw new DomainError("NOT_FOUND", `upload ${v.uploadId} not found`);
+    if (v.status === "QUEUED") {
+      const running = await runningJobsOver(tx, v.tenantId, v.id);
+      if (running !== null) return { state: "busy", running };
+    }
     let base: IngestBase | null = null;
     if (v.append) {
       const b = await appendBase(tx, v);
