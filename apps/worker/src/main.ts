@@ -1,11 +1,15 @@
 import { run, Logger as GraphileLogger } from "graphile-worker";
 import { createDb } from "@scrollintel/core/db/client";
+import { NotifyListener } from "@scrollintel/core/db/notify-listener";
+import { QUERY_CANCEL_CHANNEL } from "@scrollintel/core/jobs";
 import { createLogger } from "@scrollintel/core/logger";
 import { createStorage } from "@scrollintel/core/storage/create-storage";
 import { loadWorkerConfig } from "./env";
 import { startHealthServer } from "./health-server";
 import { makeIngestTask } from "./tasks/ingest";
 import { makeQueryTask } from "./tasks/query";
+import { makeQueryExportTask } from "./tasks/query-export";
+import { makeQueryPageTask } from "./tasks/query-page";
 import type { WorkerDeps } from "./worker-deps";
 
 async function main() {
@@ -14,7 +18,9 @@ async function main() {
   if (!config.DATABASE_URL)
     throw new Error("DATABASE_URL is not set (the start script sets it for the embedded database)");
   const db = createDb(config.DATABASE_URL);
-  const deps: WorkerDeps = { config, db, storage: createStorage(config), log };
+  const cancels = new NotifyListener(config.DATABASE_URL, QUERY_CANCEL_CHANNEL, log);
+  await cancels.ready();
+  const deps: WorkerDeps = { config, db, storage: createStorage(config), log, cancels };
   const runner = await run({
     connectionString: config.DATABASE_URL,
     concurrency: config.WORKER_CONCURRENCY,
@@ -26,13 +32,19 @@ async function main() {
       else if (level === "warning") l.warn(meta ?? {}, message);
       else l.debug(meta ?? {}, message);
     }),
-    taskList: { ingest: makeIngestTask(deps), query: makeQueryTask(deps) },
+    taskList: {
+      ingest: makeIngestTask(deps),
+      query: makeQueryTask(deps),
+      "query-page": makeQueryPageTask(deps),
+      "query-export": makeQueryExportTask(deps),
+    },
   });
   const health = await startHealthServer(db, config.WORKER_HEALTH_PORT);
   const addr = health.address();
   log.info({ healthPort: typeof addr === "object" && addr ? addr.port : null }, "worker started");
   await runner.promise;
   health.close();
+  await cancels.close();
   await db.$disconnect();
 }
 

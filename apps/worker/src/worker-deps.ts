@@ -1,5 +1,6 @@
 import type { Config } from "@scrollintel/core/config";
 import type { Db } from "@scrollintel/core/db/client";
+import type { NotifyListener } from "@scrollintel/core/db/notify-listener";
 import type { Logger } from "@scrollintel/core/logger";
 import type { StorageDriver } from "@scrollintel/core/storage/storage-driver";
 
@@ -9,4 +10,6 @@ export interface WorkerDeps {
   db: Db;
   storage: StorageDriver;
   log: Logger;
+  /** NOTIFYs of cancelled query runs; absent in tests that do not cancel. */
+  cancels?: NotifyListener;
 }

@@ -4,74 +4,133 @@ import type { Task } from "graphile-worker";
 import { isDomainError } from "@scrollintel/core/errors";
 import { JOBS } from "@scrollintel/core/jobs";
 import { resultKey } from "@scrollintel/core/keys";
-import { finishQueryRun, startQueryRun } from "@scrollintel/core/services/query-run-service";
-import { findQueryableDatasets } from "@scrollintel/core/services/dataset-service";
+import { datasetsFingerprint } from "@scrollintel/core/query-cache-key";
+import {
+  finishQueryRun,
+  isQueryRunCancelled,
+  startQueryRun,
+  type QueryOutcome,
+} from "@scrollintel/core/services/query-run-service";
 import { closeDuck, duckMessage, lit, openDuck } from "../duck/open-duck";
-import { checkUserSql, lockDownSession } from "../duck/sandbox";
+import { checkUserSql, lockDownSession, referencedDatasets } from "../duck/sandbox";
 import type { WorkerDeps } from "../worker-deps";
 
 /**
- * query: runs one tenant's SELECT in a sandboxed DuckDB session, writes the
- * full result to Parquet and keeps the first rows for the page.
+ * query: runs one tenant's SELECT in a fresh sandboxed DuckDB session with the
+ * memory limit and time limit of the tenant's plan, writes the full result to
+ * Parquet in storage and keeps the first rows for the page.
  */
 export function makeQueryTask(deps: WorkerDeps): Task {
   return async (payload, helpers) => {
-    const { queryRunId } = JOBS.query.parse(payload);
-    const run = await startQueryRun(deps.db, queryRunId);
-    if (!run) return;
+    const { queryRunId, fingerprint } = JOBS.query.parse(payload);
+    const started = await startQueryRun(deps.db, queryRunId);
+    if (!started) return;
+    const { run, limits, datasets } = started;
     const log = deps.log.child({ jobId: helpers.job.id, task: "query", queryRunId, tenantId: run.tenantId });
-    const started = performance.now();
+    const t0 = performance.now();
     const work = path.join(deps.config.dataDir, "work", `query-${run.id}`);
     fs.mkdirSync(work, { recursive: true });
     const resultPath = path.join(work, "result.parquet");
-    const duck = await openDuck({
-      memoryLimit: deps.config.DUCKDB_MEMORY_LIMIT,
-      threads: deps.config.DUCKDB_THREADS,
-      tempDir: path.join(work, "spill"),
-    });
-    const timer = setTimeout(() => duck.conn.interrupt(), deps.config.QUERY_TIMEOUT_MS);
+    const ms = () => Math.round(performance.now() - t0);
+    let duck: Awaited<ReturnType<typeof openDuck>>;
     try {
-      const datasets = (await findQueryableDatasets(deps.db, run.tenantId)).map((d) => ({
-        name: d.name,
-        paths: d.files.map((k) => {
-          const p = deps.storage.localPath(k);
-          if (!p) throw new Error("query needs local Parquet files");
-          return p;
-        }),
-      }));
-      await lockDownSession(duck.conn, { datasets, resultPath });
-      const sql = await checkUserSql(duck.conn, run.sql);
-      await duck.conn.run(`COPY (\n${sql}\n) TO ${lit(resultPath)} (FORMAT parquet, COMPRESSION zstd)`);
-      const src = `read_parquet(${lit(resultPath)})`;
-      const head = await duck.conn.runAndReadAll(`SELECT * FROM ${src} LIMIT ${deps.config.QUERY_PREVIEW_ROWS}`);
-      const count = (await duck.conn.runAndReadAll(`SELECT count(*)::BIGINT AS n FROM ${src}`)).getRowObjectsJson();
-      const columns = head.columnNames().map((name, i) => ({ name, type: head.columnType(i).toString() }));
-      const key = resultKey(run.tenantId, run.id);
-      await deps.storage.put(key, fs.createReadStream(resultPath));
-      await finishQueryRun(deps.db, run.id, {
-        status: "SUCCEEDED",
-        columns,
-        previewRows: head.getRowObjectsJson(),
-        rowCount: BigInt(String(count[0]?.n ?? 0)),
-        durationMs: Math.round(performance.now() - started),
+      duck = await openDuck({
+        memoryLimit: `${limits.memoryLimitMb}MB`,
+        threads: deps.config.DUCKDB_THREADS,
+        tempDir: path.join(work, "spill"),
       });
     } catch (e) {
-      const timedOut = /interrupt/i.test(duckMessage(e));
-      const message = timedOut
-        ? `Query stopped after ${deps.config.QUERY_TIMEOUT_MS} ms (the time limit).`
-        : isDomainError(e)
-          ? e.message
-          : duckMessage(e);
-      log.info({ err: message }, "query failed");
+      fs.rmSync(work, { recursive: true, force: true });
       await finishQueryRun(deps.db, run.id, {
         status: "FAILED",
-        error: message,
-        durationMs: Math.round(performance.now() - started),
+        error: duckMessage(e),
+        durationMs: ms(),
+        scanBytes: 0n,
       });
+      throw e;
+    }
+    let stopped: "timeout" | "cancel" | null = null;
+    let nag: NodeJS.Timeout | undefined;
+    // An interrupt that lands just before DuckDB starts the statement can be
+    // lost, so a stop keeps interrupting until the statement has ended.
+    const stop = (why: "timeout" | "cancel") => {
+      stopped ??= why;
+      duck.conn.interrupt();
+      nag ??= setInterval(() => duck.conn.interrupt(), 50);
+    };
+    const timer = setTimeout(() => stop("timeout"), limits.timeoutMs);
+    const unsubscribe = deps.cancels?.subscribe(run.id, () => stop("cancel"));
+    // A cancel that came before the subscription is in the row.
+    if (await isQueryRunCancelled(deps.db, run.id)) stop("cancel");
+    let scanBytes = 0n;
+    let outcome: QueryOutcome;
+    try {
+      const views = datasets.map((d) => ({ name: d.name, paths: d.files.map((k) => localFile(deps, k)) }));
+      await lockDownSession(duck.conn, { datasets: views, resultPath });
+      const sql = await checkUserSql(duck.conn, run.sql);
+      const read = await referencedDatasets(
+        duck.conn,
+        sql,
+        datasets.map((d) => d.name),
+      );
+      scanBytes = datasets.filter((d) => read.has(d.name)).reduce((s, d) => s + d.storedBytes, 0n);
+      if (stopped) throw new Error("INTERRUPT: stopped before the statement ran");
+      const copied = await duck.conn.runAndReadAll(
+        `COPY (\n${sql}\n) TO ${lit(resultPath)} (FORMAT parquet, COMPRESSION zstd)`,
+      );
+      const rowCount = BigInt(String(copied.getRows()[0]?.[0] ?? 0));
+      const head = await duck.conn.runAndReadAll(
+        `SELECT * FROM read_parquet(${lit(resultPath)}) LIMIT ${deps.config.QUERY_PREVIEW_ROWS}`,
+      );
+      const key = resultKey(run.tenantId, run.id);
+      await deps.storage.put(key, fs.createReadStream(resultPath));
+      outcome = {
+        status: "SUCCEEDED",
+        columns: head.columnNames().map((name, i) => ({ name, type: head.columnType(i).toString() })),
+        previewRows: head.getRowObjectsJson(),
+        rowCount,
+        resultKey: key,
+        resultBytes: BigInt(fs.statSync(resultPath).size),
+        cacheable: fingerprint === undefined || fingerprint === datasetsFingerprint(datasets),
+        durationMs: ms(),
+        scanBytes,
+      };
+    } catch (e) {
+      outcome = failure(e, stopped, limits.timeoutMs, ms(), scanBytes);
+      log.info({ err: outcome.status === "SUCCEEDED" ? null : outcome.error }, "query did not succeed");
     } finally {
       clearTimeout(timer);
+      clearInterval(nag);
+      unsubscribe?.();
       closeDuck(duck);
       fs.rmSync(work, { recursive: true, force: true });
     }
+    await finishQueryRun(deps.db, run.id, outcome);
   };
+}
+
+function localFile(deps: WorkerDeps, key: string): string {
+  const p = deps.storage.localPath(key);
+  if (!p) throw new Error("query needs local Parquet files");
+  return p;
+}
+
+function failure(
+  e: unknown,
+  stopped: "timeout" | "cancel" | null,
+  timeoutMs: number,
+  durationMs: number,
+  scanBytes: bigint,
+): QueryOutcome {
+  const interrupted = /interrupt/i.test(duckMessage(e));
+  if (interrupted && stopped === "cancel") {
+    return { status: "CANCELLED", error: "Cancelled.", durationMs, scanBytes };
+  }
+  const error =
+    interrupted && stopped === "timeout"
+      ? `Query stopped after ${timeoutMs} ms, the time limit of this workspace's plan.`
+      : isDomainError(e)
+        ? e.message
+        : duckMessage(e);
+  return { status: "FAILED", error, durationMs, scanBytes };
 }

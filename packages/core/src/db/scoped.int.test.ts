@@ -10,7 +10,19 @@ import { APP_ROLE, systemTx, tenantTx } from "./scoped";
 let t: TestDb;
 let a: TestUser;
 let b: TestUser;
-const TABLES = ["Tenant", "Membership", "TenantQuota", "Upload", "Dataset", "DatasetVersion", "Job", "AuditEvent"];
+const TABLES = [
+  "Tenant",
+  "Membership",
+  "TenantQuota",
+  "Upload",
+  "Dataset",
+  "DatasetVersion",
+  "Job",
+  "AuditEvent",
+  "SavedQuery",
+  "QueryResultPage",
+  "QueryExport",
+];
 
 beforeAll(async () => {
   t = await createTestDb();

@@ -1,4 +1,5 @@
 import type { Db } from "@scrollintel/core/db/client";
+import type { NotifyListener } from "@scrollintel/core/db/notify-listener";
 import type { Logger } from "@scrollintel/core/logger";
 
 /** Who called: a signed-in user (API keys join in later), with where from. */
@@ -18,4 +19,6 @@ export interface TrpcContext {
   userAgent: string | null;
   /** Response headers a procedure may add to (cookies). */
   resHeaders: Headers;
+  /** LISTENs for finished query runs, pages and exports; without it waits poll. */
+  queryEvents?: NotifyListener | null;
 }

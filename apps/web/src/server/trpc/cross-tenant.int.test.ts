@@ -5,6 +5,7 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createQueryRun } from "@scrollintel/core/services/query-service";
+import { createSavedQuery } from "@scrollintel/core/services/saved-query-service";
 import { createUpload, finishUpload } from "@scrollintel/core/services/upload-service";
 import { createMember, createTenant, ctxOf, type TestUser } from "../../../../../test/factories";
 import { callerFor } from "../../../../../test/trpc-caller";
@@ -14,7 +15,7 @@ import { appRouter } from "./router";
 let t: TestDb;
 let acmeOwner: TestUser;
 let globexOwner: TestUser;
-const acme = { datasetId: "", queryId: "", slug: "" };
+const acme = { datasetId: "", queryId: "", savedId: "", slug: "" };
 
 beforeAll(async () => {
   t = await createTestDb();
@@ -24,7 +25,15 @@ beforeAll(async () => {
   globexOwner = await createMember(t.db, g, "OWNER");
   const up = await createUpload(t.db, ctxOf(acmeOwner), { filename: "secret.csv", sizeBytes: 10n });
   acme.datasetId = (await finishUpload(t.db, ctxOf(acmeOwner), { uploadId: up.uploadId, storedBytes: 10n })).datasetId;
+  // READY, so acme's schema (dataset and column names) exists to be leaked.
+  await t.db.datasetVersion.updateMany({
+    where: { datasetId: acme.datasetId },
+    data: { status: "READY", columns: [{ name: "secret_col", type: "VARCHAR" }] },
+  });
+  await t.db.dataset.update({ where: { id: acme.datasetId }, data: { status: "READY", readyVersion: 1 } });
   acme.queryId = (await createQueryRun(t.db, ctxOf(acmeOwner), { sql: "SELECT * FROM secret" })).id;
+  const saved = { name: "secret report", description: "", sql: "SELECT * FROM secret", chart: null, shared: true };
+  acme.savedId = (await createSavedQuery(t.db, ctxOf(acmeOwner), saved)).id;
   acme.slug = a.slug;
 });
 afterAll(() => t.drop());
@@ -36,6 +45,7 @@ const noAcmeRows = (r: unknown) => {
   const s = JSON.stringify(r, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
   expect(s).not.toContain(acme.datasetId);
   expect(s).not.toContain(acme.queryId);
+  expect(s).not.toContain(acme.savedId);
   expect(s).not.toContain(acmeOwner.tenantId);
   expect(s).not.toContain("secret");
 };
@@ -51,6 +61,24 @@ const ATTACKS: Record<string, { call: Attack; expect: Check }> = {
   },
   "query.get": { call: (api) => api.query.get({ id: acme.queryId }), expect: "NOT_FOUND" },
   "query.list": { call: (api) => api.query.list({ limit: 100 }), expect: noAcmeRows },
+  "query.cancel": { call: (api) => api.query.cancel({ id: acme.queryId }), expect: "NOT_FOUND" },
+  "query.page": { call: (api) => api.query.page({ id: acme.queryId, page: 0, waitMs: 0 }), expect: "NOT_FOUND" },
+  "query.export": {
+    call: (api) => api.query.export({ id: acme.queryId, format: "csv", waitMs: 0 }),
+    expect: "NOT_FOUND",
+  },
+  "query.schema": { call: (api) => api.query.schema(), expect: noAcmeRows },
+  "savedQuery.list": { call: (api) => api.savedQuery.list(), expect: noAcmeRows },
+  "savedQuery.get": { call: (api) => api.savedQuery.get({ id: acme.savedId }), expect: "NOT_FOUND" },
+  "savedQuery.create": {
+    call: (api) => api.savedQuery.create({ name: "mine", sql: "SELECT 1" }),
+    expect: (r) => expect((r as { ownerId: string }).ownerId).toBe(globexOwner.id),
+  },
+  "savedQuery.update": {
+    call: (api) => api.savedQuery.update({ id: acme.savedId, patch: { sql: "SELECT 2", shared: false } }),
+    expect: "NOT_FOUND",
+  },
+  "savedQuery.delete": { call: (api) => api.savedQuery.delete({ id: acme.savedId }), expect: "NOT_FOUND" },
   "audit.list": { call: (api) => api.audit.list({ limit: 200 }), expect: noAcmeRows },
   "quota.get": {
     call: (api) => api.quota.get(),
@@ -81,6 +109,13 @@ describe("cross-tenant access through tRPC", () => {
       await expect(ATTACKS[path]!.call(api)).rejects.toSatisfy((e) => e instanceof TRPCError && e.code === "NOT_FOUND");
     });
   }
+
+  it("query.run refuses acme's saved query id", async () => {
+    const api = callerFor(t.db, globexOwner);
+    await expect(api.query.run({ sql: "SELECT 1", waitMs: 0, savedQueryId: acme.savedId })).rejects.toSatisfy(
+      (e) => e instanceof TRPCError && e.code === "NOT_FOUND",
+    );
+  });
 
   it("tenant.me ignores a non-member's choice of acme", async () => {
     const me = await callerFor(t.db, globexOwner, { tenantSlug: acme.slug }).tenant.me();

@@ -12,8 +12,8 @@ function handler(req: Request) {
     req,
     router: appRouter,
     createContext: async ({ resHeaders }) => {
-      const { db, log } = services();
-      return { db, log, caller: await resolveCaller(), resHeaders, ...requestMeta(req) };
+      const { db, log, queryEvents } = services();
+      return { db, log, queryEvents, caller: await resolveCaller(), resHeaders, ...requestMeta(req) };
     },
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") services().log.error({ err: error, path }, "tRPC error");
