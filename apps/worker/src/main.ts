@@ -1,3 +1,4 @@
+import path from "node:path";
 import { run, Logger as GraphileLogger } from "graphile-worker";
 import { createDb } from "@scrollintel/core/db/client";
 import { NotifyListener } from "@scrollintel/core/db/notify-listener";
@@ -5,6 +6,7 @@ import { QUERY_CANCEL_CHANNEL } from "@scrollintel/core/jobs";
 import { createLogger } from "@scrollintel/core/logger";
 import { createStorage } from "@scrollintel/core/storage/create-storage";
 import { loadWorkerConfig } from "./env";
+import { SpareDuck } from "./duck/spare-duck";
 import { startHealthServer } from "./health-server";
 import { makeIngestTask } from "./tasks/ingest";
 import { makeQueryTask } from "./tasks/query";
@@ -20,7 +22,13 @@ async function main() {
   const db = createDb(config.DATABASE_URL);
   const cancels = new NotifyListener(config.DATABASE_URL, QUERY_CANCEL_CHANNEL, log);
   await cancels.ready();
-  const deps: WorkerDeps = { config, db, storage: createStorage(config), log, cancels };
+  const spareDuck = new SpareDuck({
+    memoryLimit: config.DUCKDB_MEMORY_LIMIT,
+    threads: config.DUCKDB_THREADS,
+    tempDir: path.join(config.dataDir, "work", "spare-spill"),
+  });
+  spareDuck.warm();
+  const deps: WorkerDeps = { config, db, storage: createStorage(config), log, cancels, spareDuck };
   const runner = await run({
     connectionString: config.DATABASE_URL,
     concurrency: config.WORKER_CONCURRENCY,
@@ -45,6 +53,7 @@ async function main() {
   await runner.promise;
   health.close();
   await cancels.close();
+  await spareDuck.close();
   await db.$disconnect();
 }
 

@@ -3,6 +3,7 @@ import type { Db } from "@scrollintel/core/db/client";
 import type { NotifyListener } from "@scrollintel/core/db/notify-listener";
 import type { Logger } from "@scrollintel/core/logger";
 import type { StorageDriver } from "@scrollintel/core/storage/storage-driver";
+import type { SpareDuck } from "./duck/spare-duck";
 
 /** What every task handler is given: built once at boot in main.ts. */
 export interface WorkerDeps {
@@ -12,4 +13,6 @@ export interface WorkerDeps {
   log: Logger;
   /** NOTIFYs of cancelled query runs; absent in tests that do not cancel. */
   cancels?: NotifyListener;
+  /** A DuckDB instance opened ahead of the next query; without it tasks open their own. */
+  spareDuck?: SpareDuck;
 }

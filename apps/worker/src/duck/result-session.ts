@@ -16,11 +16,12 @@ export async function openResultSession(
   if (tenantOfKey(opts.resultKey) !== opts.tenantId) throw new Error("result object belongs to another tenant");
   const resultFile = deps.storage.localPath(opts.resultKey);
   if (!resultFile) throw new Error("reading results needs local Parquet files");
-  const duck = await openDuck({
+  const limits = {
     memoryLimit: deps.config.DUCKDB_MEMORY_LIMIT,
     threads: deps.config.DUCKDB_THREADS,
     tempDir: path.join(opts.work, "spill"),
-  });
+  };
+  const duck = deps.spareDuck ? await deps.spareDuck.take(limits) : await openDuck(limits);
   await lockDownSession(duck.conn, {
     datasets: [],
     resultPath: resultFile,

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDuck, lit, openDuck } from "./open-duck";
 import { checkUserSql, lockDownSession } from "./sandbox";
+import { SpareDuck } from "./spare-duck";
 
 // Two tenants' Parquet on one disk; the session is locked down for tenant A only.
 // Every escape attempt the sandbox must refuse is listed in `refused` below.
@@ -122,6 +123,29 @@ describe("query sandbox", () => {
     expect(row!.paths).not.toContain(fileB);
     // DuckDB itself adds the session's own spill directory (a fresh one per query in the worker).
     expect(row!.dirs).toBe(`[${path.join(root, "spill")}/]`);
+  });
+
+  it("gives a spare instance the query's own limits and spill directory before locking", async () => {
+    const spare = new SpareDuck({ memoryLimit: "512MB", threads: 2, tempDir: path.join(root, "spare") });
+    spare.warm();
+    const d = await spare.take({ memoryLimit: "64MB", threads: 1, tempDir: path.join(root, "q1-spill") });
+    try {
+      await lockDownSession(d.conn, { datasets: [{ name: "sales", paths: [fileA] }], resultPath });
+      const rows = (
+        await d.conn.runAndReadAll(
+          `SELECT current_setting('threads') AS threads, current_setting('temp_directory') AS tmp,
+             (SELECT value FROM duckdb_settings() WHERE name = 'allowed_directories') AS dirs`,
+        )
+      ).getRowObjectsJson();
+      expect(rows).toEqual([
+        { threads: "1", tmp: path.join(root, "q1-spill"), dirs: `[${path.join(root, "q1-spill")}/]` },
+      ]);
+      const mem = (await d.conn.runAndReadAll("SELECT current_setting('memory_limit') AS m")).getRowObjectsJson();
+      expect(mem).toEqual([{ m: "61.0 MiB" }]);
+    } finally {
+      closeDuck(d);
+      await spare.close();
+    }
   });
 
   it("keeps the configuration locked", async () => {

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { text } from "node:stream/consumers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NotifyListener } from "@scrollintel/core/db/notify-listener";
@@ -8,6 +9,7 @@ import { getResultPage, RESULT_PAGE_ROWS, type ResultSort } from "@scrollintel/c
 import { createMember, createTenant, ctxOf, type TestUser } from "../../../../test/factories";
 import { createTestDb, type TestDb } from "../../../../test/test-db";
 import { makeWorkerDeps, runTask } from "../../../../test/worker-harness";
+import { SpareDuck } from "../duck/spare-duck";
 import { makeQueryTask } from "./query";
 import { makeQueryExportTask } from "./query-export";
 import { makeQueryPageTask } from "./query-page";
@@ -15,6 +17,7 @@ import { makeQueryPageTask } from "./query-page";
 let t: TestDb;
 let deps: ReturnType<typeof makeWorkerDeps>;
 let cancels: NotifyListener;
+let spareDuck: SpareDuck;
 let u: TestUser;
 const ROWS = 1234;
 
@@ -22,11 +25,16 @@ beforeAll(async () => {
   t = await createTestDb();
   cancels = new NotifyListener(t.url, QUERY_CANCEL_CHANNEL);
   await cancels.ready();
-  deps = { ...makeWorkerDeps(t.db, { QUERY_PREVIEW_ROWS: "100" }), cancels };
+  const base = makeWorkerDeps(t.db, { QUERY_PREVIEW_ROWS: "100" });
+  // The production path: DuckDB instances opened ahead and handed out with each query's limits.
+  spareDuck = new SpareDuck({ memoryLimit: "512MB", threads: 2, tempDir: path.join(base.config.dataDir, "spare") });
+  spareDuck.warm();
+  deps = { ...base, cancels, spareDuck };
   u = await createMember(t.db, await createTenant(t.db), "ANALYST");
 });
 afterAll(async () => {
   await cancels.close();
+  await spareDuck.close();
   deps.cleanup();
   await t.drop();
 });
