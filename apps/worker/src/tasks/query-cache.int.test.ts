@@ -39,13 +39,14 @@ afterAll(async () => {
 
 /** What query.run does, with the worker's part run inline. */
 async function run(user: TestUser, sql: string, useCache = true) {
-  const { id, cached } = await createQueryRun(t.db, ctxOf(user), { sql, useCache });
+  const { id, cached: hit } = await createQueryRun(t.db, ctxOf(user), { sql, useCache });
+  const cached = hit !== null;
   if (!cached) {
     const job = await t.db.$queryRaw<{ payload: unknown }[]>`
       SELECT payload FROM graphile_worker._private_jobs WHERE key = ${`query:${id}`}`;
     await runTask(makeQueryTask(deps), job[0]!.payload, { attempts: 1, max_attempts: 1 });
   }
-  return { cached, run: await getQueryRunById(t.db, ctxOf(user), id) };
+  return { cached, direct: hit, run: await getQueryRunById(t.db, ctxOf(user), id) };
 }
 
 async function storedBytesOf(id: string) {
@@ -77,8 +78,9 @@ describe("result cache and metering", () => {
 
   it("answers the same SQL again from the cache, also for another member, without scanning", async () => {
     for (const user of [acme, acme2]) {
-      const { cached, run: r } = await run(user, `${SQL.replace(" GROUP", "\n  GROUP")} ;`);
+      const { cached, direct, run: r } = await run(user, `${SQL.replace(" GROUP", "\n  GROUP")} ;`);
       expect(cached).toBe(true);
+      expect(direct).toEqual(r); // what query.run returns on a hit, without reading the run again
       expect(r).toMatchObject({ status: "SUCCEEDED", cachedFromId: first, scanBytes: 0n, rowCount: 2n });
       expect(r.previewRows).toEqual([
         { city: "Lima", total: 20 },

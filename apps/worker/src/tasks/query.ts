@@ -95,7 +95,7 @@ export function makeQueryTask(deps: WorkerDeps): Task {
     }
     // Answer first; closing DuckDB and removing the work files are off the query's path.
     try {
-      await finishQueryRun(deps.db, run.id, outcome);
+      await finishQueryRun(deps.db, run, outcome);
     } finally {
       if (duck) closeDuck(duck);
       fs.rmSync(work, { recursive: true, force: true });

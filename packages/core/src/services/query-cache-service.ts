@@ -2,6 +2,7 @@ import type { Tx } from "../db/client";
 import { datasetsFingerprint, queryCacheKey } from "../query-cache-key";
 import type { TenantCtx } from "../tenant-context";
 import { appendAudit, auditFromCtx } from "./audit-service";
+import { presentQueryRun, type QueryRunView } from "./query-run-view";
 import { meterUsage } from "./usage-service";
 import { DATA_POLICY, findVisibleDatasets } from "./visible-datasets";
 
@@ -20,11 +21,11 @@ export async function createRunFromCache(
   tx: Tx,
   ctx: TenantCtx,
   input: { sql: string; cacheKey: string; savedQueryId: string | null; started: number },
-): Promise<{ id: string } | null> {
+): Promise<QueryRunView | null> {
   const hit = await tx.queryRun.findFirst({
     where: { tenantId: ctx.tenantId, cacheKey: input.cacheKey, status: "SUCCEEDED", cachedFromId: null },
     orderBy: { createdAt: "desc" },
-    select: { id: true, columns: true, rowCount: true, resultKey: true, resultBytes: true },
+    select: { id: true, columns: true, rowCount: true, resultKey: true, resultBytes: true, previewRows: true },
   });
   if (!hit?.resultKey) return null;
   const now = new Date();
@@ -45,9 +46,8 @@ export async function createRunFromCache(
       durationMs: Math.round(performance.now() - input.started),
       finishedAt: now,
     },
-    select: { id: true },
   });
   await meterUsage(tx, ctx.tenantId, [{ kind: "QUERIES", amount: 1n, ref: run.id }]);
   await appendAudit(tx, auditFromCtx(ctx, "query.run", run.id, { sql: input.sql.slice(0, 2000), cachedFrom: hit.id }));
-  return run;
+  return presentQueryRun(run, hit.previewRows);
 }

@@ -72,7 +72,12 @@ export type QueryOutcome = { durationMs: number; scanBytes: bigint } & (
  * wakes whoever waits for it (NOTIFY), in one transaction. A run the user
  * cancelled meanwhile stays CANCELLED.
  */
-export async function finishQueryRun(db: Db, id: string, outcome: QueryOutcome): Promise<void> {
+export async function finishQueryRun(
+  db: Db,
+  run: { id: string; tenantId: string },
+  outcome: QueryOutcome,
+): Promise<void> {
+  const { id } = run;
   const now = new Date();
   await systemTx(db, async (tx) => {
     const base = { durationMs: outcome.durationMs, scanBytes: outcome.scanBytes, finishedAt: now };
@@ -98,7 +103,6 @@ export async function finishQueryRun(db: Db, id: string, outcome: QueryOutcome):
       where: { targetId: id, kind: "query" },
       data: { status, finishedAt: now, error: outcome.status === "SUCCEEDED" ? null : outcome.error },
     });
-    const run = await tx.queryRun.findUniqueOrThrow({ where: { id }, select: { tenantId: true } });
     await meterUsage(tx, run.tenantId, [
       { kind: "QUERIES", amount: 1n, ref: id },
       { kind: "QUERY_MS", amount: BigInt(outcome.durationMs), ref: id },

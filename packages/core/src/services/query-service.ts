@@ -7,6 +7,7 @@ import { checkSqlText } from "../sql-check";
 import { requireActive, requirePermission, type TenantCtx } from "../tenant-context";
 import { appendAudit, auditFromCtx } from "./audit-service";
 import { cacheKeyFor, createRunFromCache } from "./query-cache-service";
+import { readQueryRun, type QueryRunView } from "./query-run-view";
 import { assertScanAllowance } from "./usage-service";
 import { findVisibleDatasets } from "./visible-datasets";
 
@@ -21,7 +22,7 @@ export async function createQueryRun(
   db: Db,
   ctx: TenantCtx,
   input: { sql: string; savedQueryId?: string | null; useCache?: boolean },
-): Promise<{ id: string; cached: boolean }> {
+): Promise<{ id: string; cached: QueryRunView | null }> {
   const started = performance.now();
   requirePermission(ctx, "query.run");
   requireActive(ctx);
@@ -38,7 +39,7 @@ export async function createQueryRun(
     const { cacheKey, fingerprint } = await cacheKeyFor(tx, ctx, sql);
     if (input.useCache !== false) {
       const hit = await createRunFromCache(tx, ctx, { sql, cacheKey, savedQueryId, started });
-      if (hit) return { id: hit.id, cached: true };
+      if (hit) return { id: hit.id, cached: hit };
     }
     await assertScanAllowance(tx, ctx.tenantId);
     const run = await tx.queryRun.create({
@@ -55,24 +56,15 @@ export async function createQueryRun(
       { jobKey: `query:${run.id}`, maxAttempts: 1, priority: -10 },
     );
     await appendAudit(tx, auditFromCtx(ctx, "query.run", run.id, { sql: sql.slice(0, 2000) }));
-    return { id: run.id, cached: false };
+    return { id: run.id, cached: null };
   });
 }
 
 /** One run of this tenant; a cache hit carries the preview rows of the run it reuses. */
-export async function getQueryRunById(db: Db, ctx: TenantCtx, id: string) {
-  const run = await tenantTx(db, ctx.tenantId, async (tx) => {
-    const r = await tx.queryRun.findFirst({ where: { id, tenantId: ctx.tenantId } });
-    if (!r?.cachedFromId) return r;
-    const src = await tx.queryRun.findFirst({
-      where: { id: r.cachedFromId, tenantId: ctx.tenantId },
-      select: { previewRows: true },
-    });
-    return { ...r, previewRows: src?.previewRows ?? [] };
-  });
+export async function getQueryRunById(db: Db, ctx: TenantCtx, id: string): Promise<QueryRunView> {
+  const run = await tenantTx(db, ctx.tenantId, (tx) => readQueryRun(tx, ctx.tenantId, id));
   if (!run) throw notFound("query");
-  const { cacheKey: _key, resultKey: _obj, ...rest } = run;
-  return { ...rest, cached: run.cachedFromId !== null };
+  return run;
 }
 
 /** The caller's query history, newest first; `cursor` is the last id of the previous page. */
@@ -101,25 +93,29 @@ export async function findQueryRuns(db: Db, ctx: TenantCtx, opts: { limit: numbe
   return { items, nextCursor: rows.length > opts.limit ? (items.at(-1)?.id ?? null) : null };
 }
 
-/** Waits until a query run leaves QUEUED/RUNNING or `timeoutMs` passes (NOTIFY-driven with a listener). */
+/**
+ * The run once it has left QUEUED/RUNNING, or as it is after `timeoutMs`;
+ * wakes on NOTIFY when a listener is given, and polls otherwise.
+ */
 export async function waitForQueryRun(
   db: Db,
   ctx: TenantCtx,
   id: string,
   timeoutMs: number,
   listener?: NotifyListener | null,
-): Promise<void> {
+): Promise<QueryRunView> {
+  let run: QueryRunView | null = null;
   await waitUntilDone({
     id,
     timeoutMs,
     listener,
     check: async () => {
-      const r = await tenantTx(db, ctx.tenantId, (tx) =>
-        tx.queryRun.findFirst({ where: { id, tenantId: ctx.tenantId }, select: { status: true } }),
-      );
-      return !r || DONE.has(r.status);
+      run = await tenantTx(db, ctx.tenantId, (tx) => readQueryRun(tx, ctx.tenantId, id));
+      return !run || DONE.has(run.status);
     },
   });
+  if (!run) throw notFound("query");
+  return run;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { createQueryRun, getQueryRunById, waitForQueryRun } from "@scrollintel/core/services/query-service";
+import { createQueryRun, waitForQueryRun } from "@scrollintel/core/services/query-service";
 import { tenantProcedure } from "../../init";
 
 /**
@@ -23,6 +23,5 @@ export const runQuery = tenantProcedure("query.run")
       useCache: input.cache,
       savedQueryId: input.savedQueryId,
     });
-    if (!cached) await waitForQueryRun(ctx.db, ctx.tenant, id, input.waitMs, ctx.queryEvents);
-    return getQueryRunById(ctx.db, ctx.tenant, id);
+    return cached ?? waitForQueryRun(ctx.db, ctx.tenant, id, input.waitMs, ctx.queryEvents);
   });
