@@ -7,12 +7,16 @@ import { createLogger } from "@scrollintel/core/logger";
 import { createStorage } from "@scrollintel/core/storage/create-storage";
 import { loadWorkerConfig } from "./env";
 import { SpareDuck } from "./duck/spare-duck";
+import { TenantSessions } from "./duck/tenant-sessions";
 import { startHealthServer } from "./health-server";
 import { makeIngestTask } from "./tasks/ingest";
 import { makeQueryTask } from "./tasks/query";
 import { makeQueryExportTask } from "./tasks/query-export";
 import { makeQueryPageTask } from "./tasks/query-page";
 import type { WorkerDeps } from "./worker-deps";
+
+/** How long a tenant's sandboxed DuckDB instance stays open (warm) after its last query. */
+const SESSION_IDLE_MS = 60_000;
 
 async function main() {
   const config = loadWorkerConfig();
@@ -28,7 +32,15 @@ async function main() {
     tempDir: path.join(config.dataDir, "work", "spare-spill"),
   });
   spareDuck.warm();
-  const deps: WorkerDeps = { config, db, storage: createStorage(config), log, cancels, spareDuck };
+  const sessions = new TenantSessions({
+    workDir: path.join(config.dataDir, "work"),
+    threads: config.DUCKDB_THREADS,
+    idleMs: SESSION_IDLE_MS,
+    maxInstances: Math.max(2, config.WORKER_CONCURRENCY * 2),
+    spare: spareDuck,
+    log,
+  });
+  const deps: WorkerDeps = { config, db, storage: createStorage(config), log, cancels, spareDuck, sessions };
   const runner = await run({
     connectionString: config.DATABASE_URL,
     concurrency: config.WORKER_CONCURRENCY,
@@ -53,6 +65,7 @@ async function main() {
   await runner.promise;
   health.close();
   await cancels.close();
+  await sessions.closeAll();
   await spareDuck.close();
   await db.$disconnect();
 }

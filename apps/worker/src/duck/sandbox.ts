@@ -10,17 +10,20 @@ export interface SandboxDataset {
 }
 
 /**
- * Turns a fresh connection into a tenant's sandbox: one view per dataset,
- * file access limited to exactly those files (and the result file), then
- * external access off and configuration locked, all before any user SQL.
+ * Turns a fresh instance into a tenant's sandbox: one view per dataset, file
+ * access limited to exactly those files plus the tenant's own result file or
+ * result directory, then external access off and configuration locked, all
+ * before any user SQL. (DuckDB adds the instance's own spill directory.)
  */
 export async function lockDownSession(
   conn: DuckDBConnection,
-  opts: { datasets: SandboxDataset[]; resultPath: string; extraPaths?: string[] },
+  opts: { datasets: SandboxDataset[]; resultPath?: string; resultDir?: string; extraPaths?: string[] },
 ): Promise<void> {
-  const allowed = [...opts.datasets.flatMap((d) => d.paths), opts.resultPath, ...(opts.extraPaths ?? [])];
+  const allowed = [...opts.datasets.flatMap((d) => d.paths), ...(opts.resultPath ? [opts.resultPath] : [])];
+  allowed.push(...(opts.extraPaths ?? []));
+  const dirs = opts.resultDir ? [`${opts.resultDir.replace(/\/+$/, "")}/`] : [];
   await conn.run(`SET allowed_paths = [${allowed.map(lit).join(", ")}]`);
-  await conn.run(`SET allowed_directories = []`);
+  await conn.run(`SET allowed_directories = [${dirs.map(lit).join(", ")}]`);
   for (const d of opts.datasets) {
     await conn.run(`CREATE VIEW ${quoteIdent(d.name)} AS SELECT * FROM read_parquet([${d.paths.map(lit).join(", ")}])`);
   }

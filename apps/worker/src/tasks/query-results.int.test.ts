@@ -10,6 +10,7 @@ import { createMember, createTenant, ctxOf, type TestUser } from "../../../../te
 import { createTestDb, type TestDb } from "../../../../test/test-db";
 import { makeWorkerDeps, runTask } from "../../../../test/worker-harness";
 import { SpareDuck } from "../duck/spare-duck";
+import { TenantSessions } from "../duck/tenant-sessions";
 import { makeQueryTask } from "./query";
 import { makeQueryExportTask } from "./query-export";
 import { makeQueryPageTask } from "./query-page";
@@ -18,6 +19,7 @@ let t: TestDb;
 let deps: ReturnType<typeof makeWorkerDeps>;
 let cancels: NotifyListener;
 let spareDuck: SpareDuck;
+let sessions: TenantSessions;
 let u: TestUser;
 const ROWS = 1234;
 
@@ -26,14 +28,22 @@ beforeAll(async () => {
   cancels = new NotifyListener(t.url, QUERY_CANCEL_CHANNEL);
   await cancels.ready();
   const base = makeWorkerDeps(t.db, { QUERY_PREVIEW_ROWS: "100" });
-  // The production path: DuckDB instances opened ahead and handed out with each query's limits.
+  // The production path: instances opened ahead, sealed per tenant and kept warm between queries.
   spareDuck = new SpareDuck({ memoryLimit: "512MB", threads: 2, tempDir: path.join(base.config.dataDir, "spare") });
   spareDuck.warm();
-  deps = { ...base, cancels, spareDuck };
+  sessions = new TenantSessions({
+    workDir: path.join(base.config.dataDir, "work"),
+    threads: 2,
+    idleMs: 60_000,
+    maxInstances: 4,
+    spare: spareDuck,
+  });
+  deps = { ...base, cancels, spareDuck, sessions };
   u = await createMember(t.db, await createTenant(t.db), "ANALYST");
 });
 afterAll(async () => {
   await cancels.close();
+  await sessions.closeAll();
   await spareDuck.close();
   deps.cleanup();
   await t.drop();
@@ -112,6 +122,18 @@ describe("result pages", () => {
 
 describe("limits and cancelling", () => {
   const SLOW = "SELECT sum(a.range * b.range) FROM range(200000) a, range(200000) b";
+
+  it("keeps the tenant's sealed instance warm between queries, and opens a new one for a new plan", async () => {
+    const before = sessions.opened;
+    expect(before).toBeGreaterThan(0);
+    await runQuery("SELECT 1 AS a");
+    await runQuery("SELECT 2 AS b");
+    expect(sessions.opened).toBe(before);
+    await t.db.tenantQuota.update({ where: { tenantId: u.tenantId }, data: { queryMemoryLimitMb: 512 } });
+    expect((await runQuery("SELECT 3 AS c")).status).toBe("SUCCEEDED");
+    expect(sessions.opened).toBe(before + 1);
+    await t.db.tenantQuota.update({ where: { tenantId: u.tenantId }, data: { queryMemoryLimitMb: 1024 } });
+  });
 
   it("stops a query at the time limit of the tenant's plan", async () => {
     await t.db.tenantQuota.update({ where: { tenantId: u.tenantId }, data: { queryTimeoutMs: 200 } });

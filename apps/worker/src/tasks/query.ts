@@ -12,19 +12,34 @@ import {
   type QueryOutcome,
 } from "@scrollintel/core/services/query-run-service";
 import type { VisibleDatasetVersion } from "@scrollintel/core/services/visible-datasets";
-import { closeDuck, duckMessage, lit, openDuck, type DuckLimits } from "../duck/open-duck";
-import { checkUserSql, lockDownSession, referencedDatasets } from "../duck/sandbox";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { DATA_POLICY } from "@scrollintel/core/services/visible-datasets";
+import { duckMessage, lit } from "../duck/open-duck";
+import { checkUserSql, referencedDatasets } from "../duck/sandbox";
+import { TenantSessions, type SessionLease } from "../duck/tenant-sessions";
 import type { WorkerDeps } from "../worker-deps";
 
-type Duck = Awaited<ReturnType<typeof openDuck>>;
 type Stop = "timeout" | "cancel";
+/** DuckDB errors after which an instance must not serve another query. */
+const FATAL = /FATAL|invalidated|INTERNAL Error/i;
 
 /**
- * query: runs one tenant's SELECT in a fresh sandboxed DuckDB session with the
- * memory limit and time limit of the tenant's plan, writes the full result to
- * Parquet in storage and keeps the first rows for the page.
+ * query: runs one tenant's SELECT on its own connection to a sandboxed DuckDB
+ * instance of that tenant (duck/tenant-sessions.ts) with the memory limit and
+ * time limit of the tenant's plan, writes the full result to Parquet in
+ * storage and keeps the first rows for the page.
  */
 export function makeQueryTask(deps: WorkerDeps): Task {
+  // Without a shared pool (tests, tools), every query gets an instance of its own.
+  const sessions =
+    deps.sessions ??
+    new TenantSessions({
+      workDir: path.join(deps.config.dataDir, "work"),
+      threads: deps.config.DUCKDB_THREADS,
+      idleMs: 0,
+      maxInstances: 64,
+      spare: deps.spareDuck,
+    });
   return async (payload, helpers) => {
     const { queryRunId, fingerprint } = JOBS.query.parse(payload);
     const started = await startQueryRun(deps.db, queryRunId);
@@ -33,42 +48,40 @@ export function makeQueryTask(deps: WorkerDeps): Task {
     const log = deps.log.child({ jobId: helpers.job.id, task: "query", queryRunId, tenantId: run.tenantId });
     const t0 = performance.now();
     const ms = () => Math.round(performance.now() - t0);
-    const work = path.join(deps.config.dataDir, "work", `query-${run.id}`);
-    const duckLimits: DuckLimits = {
-      memoryLimit: `${limits.memoryLimitMb}MB`,
-      threads: deps.config.DUCKDB_THREADS,
-      tempDir: path.join(work, "spill"),
-    };
-    let duck: Duck | null = null;
+    let lease: SessionLease | null = null;
+    let resultPath: string | null = null;
     let stopped: Stop | null = null;
     let nag: NodeJS.Timeout | undefined;
     // An interrupt that lands just before DuckDB starts the statement can be
     // lost, so a stop keeps interrupting until the statement has ended.
     const stop = (why: Stop) => {
       stopped ??= why;
-      duck?.conn.interrupt();
-      nag ??= setInterval(() => duck?.conn.interrupt(), 50);
+      lease?.conn.interrupt();
+      nag ??= setInterval(() => lease?.conn.interrupt(), 50);
     };
     const timer = setTimeout(() => stop("timeout"), limits.timeoutMs);
     const unsubscribe = deps.cancels?.subscribe(run.id, () => stop("cancel"));
-    // A cancel that came before the subscription is in the row; checked while DuckDB opens.
+    // A cancel that came before the subscription is in the row; checked while the sandbox opens.
     const cancelledEarly = isQueryRunCancelled(deps.db, run.id).catch(() => false);
     let scanBytes = 0n;
     let outcome: QueryOutcome;
     try {
-      fs.mkdirSync(work, { recursive: true });
-      duck = deps.spareDuck ? await deps.spareDuck.take(duckLimits) : await openDuck(duckLimits);
-      const resultPath = path.join(work, "result.parquet");
-      const views = datasets.map((d) => ({ name: d.name, paths: d.files.map((k) => localFile(deps, k)) }));
-      await lockDownSession(duck.conn, { datasets: views, resultPath });
-      const sql = await checkUserSql(duck.conn, run.sql);
-      scanBytes = await scannedBytes(duck, sql, datasets);
+      lease = await sessions.acquire({
+        tenantId: run.tenantId,
+        fingerprint: datasetsFingerprint(datasets),
+        policy: DATA_POLICY,
+        memoryLimitMb: limits.memoryLimitMb,
+        datasets: datasets.map((d) => ({ name: d.name, paths: d.files.map((k) => localFile(deps, k)) })),
+      });
+      resultPath = path.join(lease.resultDir, `${run.id}.parquet`);
+      const sql = await checkUserSql(lease.conn, run.sql);
+      scanBytes = await scannedBytes(lease.conn, sql, datasets);
       if (await cancelledEarly) stop("cancel");
       if (stopped) throw new Error("INTERRUPT: stopped before the statement ran");
-      const copied = await duck.conn.runAndReadAll(
+      const copied = await lease.conn.runAndReadAll(
         `COPY (\n${sql}\n) TO ${lit(resultPath)} (FORMAT parquet, COMPRESSION zstd)`,
       );
-      const head = await duck.conn.runAndReadAll(
+      const head = await lease.conn.runAndReadAll(
         `SELECT * FROM read_parquet(${lit(resultPath)}) LIMIT ${deps.config.QUERY_PREVIEW_ROWS}`,
       );
       const key = resultKey(run.tenantId, run.id);
@@ -93,12 +106,12 @@ export function makeQueryTask(deps: WorkerDeps): Task {
       clearInterval(nag);
       unsubscribe?.();
     }
-    // Answer first; closing DuckDB and removing the work files are off the query's path.
+    // Answer first; releasing the session and removing the local result are off the query's path.
     try {
       await finishQueryRun(deps.db, run, outcome);
     } finally {
-      if (duck) closeDuck(duck);
-      fs.rmSync(work, { recursive: true, force: true });
+      if (resultPath) fs.rmSync(resultPath, { force: true });
+      lease?.release(outcome.status === "FAILED" && FATAL.test(outcome.error));
     }
   };
 }
@@ -110,9 +123,9 @@ function localFile(deps: WorkerDeps, key: string): string {
 }
 
 /** Stored Parquet bytes of the datasets the statement reads: what the monthly scan quota counts. */
-async function scannedBytes(duck: Duck, sql: string, datasets: VisibleDatasetVersion[]): Promise<bigint> {
+async function scannedBytes(conn: DuckDBConnection, sql: string, datasets: VisibleDatasetVersion[]): Promise<bigint> {
   const read = await referencedDatasets(
-    duck.conn,
+    conn,
     sql,
     datasets.map((d) => d.name),
   );
