@@ -48,21 +48,12 @@ export function makeQueryTask(deps: WorkerDeps): Task {
     const log = deps.log.child({ jobId: helpers.job.id, task: "query", queryRunId, tenantId: run.tenantId });
     const t0 = performance.now();
     const ms = () => Math.round(performance.now() - t0);
-    let lease: SessionLease | null = null;
-    let resultPath: string | null = null;
-    let stopped: Stop | null = null;
-    let nag: NodeJS.Timeout | undefined;
-    // An interrupt that lands just before DuckDB starts the statement can be
-    // lost, so a stop keeps interrupting until the statement has ended.
-    const stop = (why: Stop) => {
-      stopped ??= why;
-      lease?.conn.interrupt();
-      nag ??= setInterval(() => lease?.conn.interrupt(), 50);
-    };
-    const timer = setTimeout(() => stop("timeout"), limits.timeoutMs);
-    const unsubscribe = deps.cancels?.subscribe(run.id, () => stop("cancel"));
+    const stopper = new Stopper(limits.timeoutMs);
+    const unsubscribe = deps.cancels?.subscribe(run.id, () => stopper.stop("cancel"));
     // A cancel that came before the subscription is in the row; checked while the sandbox opens.
     const cancelledEarly = isQueryRunCancelled(deps.db, run.id).catch(() => false);
+    let lease: SessionLease | null = null;
+    let resultPath: string | null = null;
     let scanBytes = 0n;
     let outcome: QueryOutcome;
     try {
@@ -73,37 +64,23 @@ export function makeQueryTask(deps: WorkerDeps): Task {
         memoryLimitMb: limits.memoryLimitMb,
         datasets: datasets.map((d) => ({ name: d.name, paths: d.files.map((k) => localFile(deps, k)) })),
       });
+      stopper.attach(lease.conn);
       resultPath = path.join(lease.resultDir, `${run.id}.parquet`);
       const sql = await checkUserSql(lease.conn, run.sql);
       scanBytes = await scannedBytes(lease.conn, sql, datasets);
-      if (await cancelledEarly) stop("cancel");
-      if (stopped) throw new Error("INTERRUPT: stopped before the statement ran");
-      const copied = await lease.conn.runAndReadAll(
-        `COPY (\n${sql}\n) TO ${lit(resultPath)} (FORMAT parquet, COMPRESSION zstd)`,
-      );
-      const head = await lease.conn.runAndReadAll(
-        `SELECT * FROM read_parquet(${lit(resultPath)}) LIMIT ${deps.config.QUERY_PREVIEW_ROWS}`,
-      );
+      if (await cancelledEarly) stopper.stop("cancel");
+      if (stopper.reason) throw new Error("INTERRUPT: stopped before the statement ran");
+      const result = await writeResult(lease.conn, sql, resultPath, deps.config.QUERY_PREVIEW_ROWS);
       const key = resultKey(run.tenantId, run.id);
       await deps.storage.put(key, fs.createReadStream(resultPath));
-      outcome = {
-        status: "SUCCEEDED",
-        columns: head.columnNames().map((name, i) => ({ name, type: head.columnType(i).toString() })),
-        previewRows: head.getRowObjectsJson(),
-        rowCount: BigInt(String(copied.getRows()[0]?.[0] ?? 0)),
-        resultKey: key,
-        resultBytes: BigInt(fs.statSync(resultPath).size),
-        cacheable: fingerprint === undefined || fingerprint === datasetsFingerprint(datasets),
-        durationMs: ms(),
-        scanBytes,
-      };
+      const cacheable = fingerprint === undefined || fingerprint === datasetsFingerprint(datasets);
+      outcome = { status: "SUCCEEDED", ...result, resultKey: key, cacheable, durationMs: ms(), scanBytes };
     } catch (e) {
-      const failed = failure(e, stopped, limits.timeoutMs, ms(), scanBytes);
+      const failed = failure(e, stopper.reason, limits.timeoutMs, ms(), scanBytes);
       log.info({ err: failed.error }, "query did not succeed");
       outcome = failed;
     } finally {
-      clearTimeout(timer);
-      clearInterval(nag);
+      stopper.dispose();
       unsubscribe?.();
     }
     // Answer first; releasing the session and removing the local result are off the query's path.
@@ -113,6 +90,49 @@ export function makeQueryTask(deps: WorkerDeps): Task {
       if (resultPath) fs.rmSync(resultPath, { force: true });
       lease?.release(outcome.status === "FAILED" && FATAL.test(outcome.error));
     }
+  };
+}
+
+/**
+ * Interrupts the query's statement at the plan's time limit or on cancel, and
+ * remembers why. An interrupt that lands just before DuckDB starts the
+ * statement can be lost, so a stop keeps interrupting until disposed.
+ */
+class Stopper {
+  reason: Stop | null = null;
+  private conn: DuckDBConnection | null = null;
+  private nag: NodeJS.Timeout | undefined;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(timeoutMs: number) {
+    this.timer = setTimeout(() => this.stop("timeout"), timeoutMs);
+  }
+
+  attach(conn: DuckDBConnection): void {
+    this.conn = conn;
+  }
+
+  stop(why: Stop): void {
+    this.reason ??= why;
+    this.conn?.interrupt();
+    this.nag ??= setInterval(() => this.conn?.interrupt(), 50);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    clearInterval(this.nag);
+  }
+}
+
+/** COPY (sql) TO a Parquet file, then its first rows and column types from that file. */
+async function writeResult(conn: DuckDBConnection, sql: string, resultPath: string, previewRows: number) {
+  const copied = await conn.runAndReadAll(`COPY (\n${sql}\n) TO ${lit(resultPath)} (FORMAT parquet, COMPRESSION zstd)`);
+  const head = await conn.runAndReadAll(`SELECT * FROM read_parquet(${lit(resultPath)}) LIMIT ${previewRows}`);
+  return {
+    columns: head.columnNames().map((name, i) => ({ name, type: head.columnType(i).toString() })),
+    previewRows: head.getRowObjectsJson(),
+    rowCount: BigInt(String(copied.getRows()[0]?.[0] ?? 0)),
+    resultBytes: BigInt(fs.statSync(resultPath).size),
   };
 }
 
