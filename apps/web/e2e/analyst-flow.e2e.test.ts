@@ -110,6 +110,7 @@ describe("analyst flow", () => {
     const saved = page.getByTestId("saved-query").filter({ hasText: "Revenue by region" });
     await saved.waitFor();
     await expect(saved.textContent()).resolves.toMatch(/shared.*line chart/);
+    await page.screenshot({ path: path.join(shots, "e2e-4a-saved-query.png"), fullPage: true });
   });
 
   it("pages through every row of a large result and downloads it as CSV", async () => {

@@ -5,9 +5,9 @@ type Callback = () => void;
 
 /**
  * One LISTEN connection per process and channel, fanning NOTIFY payloads
- * (row ids) out to whoever subscribed to that id. Waiters still re-check on
- * a slow timer, so a notification lost while reconnecting costs latency, not
- * correctness.
+ * (row ids) out to whoever subscribed to that id, and reconnecting when the
+ * connection drops. Waiters still re-check on a slow timer, so a notification
+ * lost while reconnecting costs latency, not correctness.
  */
 export class NotifyListener {
   private client: pg.Client | null = null;
@@ -35,17 +35,26 @@ export class NotifyListener {
     c.on("notification", (m) => {
       if (m.channel === this.channel && m.payload) this.fire(m.payload);
     });
+    // Subscribers are not woken on a drop (for the worker a wake means "cancel");
+    // waiters re-check on their own timer meanwhile.
     const drop = (err?: Error) => {
       if (this.client !== c) return;
       this.client = null;
-      if (err && !this.closed) this.log?.warn({ err: err.message, channel: this.channel }, "LISTEN connection lost");
-      for (const id of this.subs.keys()) this.fire(id);
+      if (this.closed) return;
+      this.log?.warn({ err: err?.message, channel: this.channel }, "LISTEN connection lost; reconnecting");
+      this.reconnectSoon();
     };
     c.on("error", drop);
     c.on("end", () => drop());
     await c.connect();
     await c.query(`LISTEN "${this.channel.replaceAll('"', "")}"`);
     this.client = c;
+  }
+
+  private reconnectSoon(): void {
+    setTimeout(() => {
+      if (!this.closed) this.ready().catch(() => this.reconnectSoon());
+    }, 1000).unref();
   }
 
   private fire(id: string): void {
