@@ -16,10 +16,12 @@ export const PAGE_ROWS = 500;
 export function useResultRows(opts: { runId: string; rowCount: number; preview: GridRow[]; sort: GridSort | null }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const [pages, setPages] = useState<Map<number, GridRow[]>>(new Map());
+  const { runId, rowCount, preview, sort } = opts;
+  // Pages belong to one run and one sort; an answer for an earlier sort must not land in this one.
+  const view = `${runId}:${sort ? `${sort.column}:${sort.desc}` : ""}`;
+  const [pages, setPages] = useState<{ view: string; byPage: Map<number, GridRow[]> }>({ view: "", byPage: new Map() });
   const [error, setError] = useState<string | null>(null);
   const asked = useRef(new Set<number>());
-  const { runId, rowCount, preview, sort } = opts;
 
   useEffect(() => {
     const seeded = new Map<number, GridRow[]>();
@@ -31,9 +33,9 @@ export function useResultRows(opts: { runId: string; rowCount: number; preview: 
       }
     }
     asked.current = new Set(seeded.keys());
-    setPages(seeded);
+    setPages({ view, byPage: seeded });
     setError(null);
-  }, [runId, rowCount, preview, sort]);
+  }, [view, rowCount, preview, sort]);
 
   const load = useCallback(
     async (page: number) => {
@@ -45,13 +47,13 @@ export function useResultRows(opts: { runId: string; rowCount: number; preview: 
           ),
         );
         if (r.status === "READY") {
-          setPages((m) => new Map(m).set(page, r.rows));
+          setPages((p) => (p.view === view ? { view, byPage: new Map(p.byPage).set(page, r.rows) } : p));
           return;
         }
       }
       throw new Error("The result page did not arrive; scroll again to retry.");
     },
-    [qc, trpc, runId, sort],
+    [qc, trpc, runId, sort, view],
   );
 
   const onVisibleRangeChange = useCallback(
@@ -70,6 +72,9 @@ export function useResultRows(opts: { runId: string; rowCount: number; preview: 
     [load, rowCount],
   );
 
-  const getRow = useCallback((i: number) => pages.get(Math.floor(i / PAGE_ROWS))?.[i % PAGE_ROWS], [pages]);
+  const getRow = useCallback(
+    (i: number) => (pages.view === view ? pages.byPage.get(Math.floor(i / PAGE_ROWS))?.[i % PAGE_ROWS] : undefined),
+    [pages, view],
+  );
   return { getRow, onVisibleRangeChange, error };
 }
