@@ -104,7 +104,7 @@ async function applyAll(databaseUrl: string): Promise<string[]> {
   try {
     const r = await engine.applyMigrations!({ migrationsList: migrationsList(), filters });
     await runMigrations({ connectionString: databaseUrl, logger: quietLogger() });
-    await grantAppRole(databaseUrl);
+    await setupDatabase(databaseUrl);
     return r.appliedMigrationNames as string[];
   } finally {
     (engine as unknown as { free?: () => void }).free?.();
@@ -112,14 +112,17 @@ async function applyAll(databaseUrl: string): Promise<string[]> {
 }
 
 /**
- * The role application transactions switch to (SET LOCAL ROLE): row-level
- * security applies to it even when the login is a superuser. Idempotent; run
- * after every deploy so new tables and graphile-worker's schema are covered.
+ * What migration.sql cannot hold (function bodies, since the offline engine
+ * splits on every semicolon) and what must follow graphile-worker's schema:
+ * the app role and its grants, the enqueue wrapper, the audit log's
+ * append-only trigger and its monthly partitions. Idempotent; runs after
+ * every deploy.
  */
-async function grantAppRole(databaseUrl: string): Promise<void> {
+async function setupDatabase(databaseUrl: string): Promise<void> {
   const c = new pg.Client({ connectionString: databaseUrl });
   await c.connect();
   try {
+    await installAuditGuards(c);
     await c.query(`DO $$ BEGIN
       IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN
         CREATE ROLE ${APP_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS;
@@ -132,8 +135,10 @@ async function grantAppRole(databaseUrl: string): Promise<void> {
       await c.query(`GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA ${schema} TO ${APP_ROLE}`);
       await c.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ${schema} TO ${APP_ROLE}`);
     }
-    // The audit log is append-only for the application.
-    await c.query(`REVOKE UPDATE, DELETE ON "AuditEvent" FROM ${APP_ROLE}`);
+    // The audit log is append-only for the application, and only reachable through its parent
+    // table (whose row-level security policies partitions do not inherit).
+    await c.query(`REVOKE UPDATE, DELETE, TRUNCATE ON "AuditEvent" FROM ${APP_ROLE}`);
+    await c.query(`REVOKE ALL ON "AuditEvent_default" FROM ${APP_ROLE}`);
     // graphile-worker keeps its tables behind row-level security without policies, so the app
     // role enqueues through this definer-rights wrapper, inside the caller's transaction.
     await c.query(`CREATE OR REPLACE FUNCTION si_add_job(task text, payload json, job_key text, max_attempts int, priority int)
@@ -142,9 +147,42 @@ async function grantAppRole(databaseUrl: string): Promise<void> {
       $$`);
     await c.query(`REVOKE ALL ON FUNCTION si_add_job(text, json, text, int, int) FROM PUBLIC`);
     await c.query(`GRANT EXECUTE ON FUNCTION si_add_job(text, json, text, int, int) TO ${APP_ROLE}`);
+    await c.query("SELECT si_ensure_audit_partitions(3)");
   } finally {
     await c.end();
   }
+}
+
+async function installAuditGuards(c: pg.Client): Promise<void> {
+  await c.query(`CREATE OR REPLACE FUNCTION si_refuse_audit_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      RAISE EXCEPTION 'the audit log is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+    END $$`);
+  await c.query(`DROP TRIGGER IF EXISTS audit_append_only ON "AuditEvent"`);
+  await c.query(`CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON "AuditEvent"
+    FOR EACH ROW EXECUTE FUNCTION si_refuse_audit_change()`);
+  await c.query(`DROP TRIGGER IF EXISTS audit_no_truncate ON "AuditEvent"`);
+  await c.query(`CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON "AuditEvent"
+    FOR EACH STATEMENT EXECUTE FUNCTION si_refuse_audit_change()`);
+  // Monthly partitions from last month to N months ahead. A month whose rows already sit in the
+  // default partition is left there (moving them would need the DELETE the trigger refuses).
+  await c.query(`CREATE OR REPLACE FUNCTION si_ensure_audit_partitions(months_ahead int) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+    DECLARE
+      m date;
+      part text;
+    BEGIN
+      FOR i IN -1..months_ahead LOOP
+        m := (date_trunc('month', now()) + make_interval(months => i))::date;
+        part := format('AuditEvent_%s', to_char(m, 'YYYY_MM'));
+        CONTINUE WHEN to_regclass(format('public.%I', part)) IS NOT NULL;
+        CONTINUE WHEN EXISTS (SELECT 1 FROM public."AuditEvent_default"
+                              WHERE "createdAt" >= m AND "createdAt" < (m + interval '1 month'));
+        EXECUTE format('CREATE TABLE public.%I PARTITION OF public."AuditEvent" FOR VALUES FROM (%L) TO (%L)',
+                       part, m, (m + interval '1 month')::date);
+        EXECUTE format('REVOKE ALL ON public.%I FROM ${APP_ROLE}', part);
+      END LOOP;
+    END $$`);
 }
 
 async function createMigration(databaseUrl: string, name: string) {

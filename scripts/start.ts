@@ -2,7 +2,7 @@
 //   pnpm start         production build of web + worker (builds once)
 //   pnpm dev           next dev + worker with reload
 // With DATABASE_URL unset it runs an embedded PostgreSQL under DATA_DIR/pg.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -38,6 +38,18 @@ function secretFile(dataDir: string): string {
   return fs.readFileSync(f, "utf8").trim();
 }
 
+/** The checked-out commit (plus a marker when the tree has local edits), so a stale build is rebuilt. */
+function sourceRevision(): string | null {
+  const head = spawnSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8" });
+  if (head.status !== 0) return null;
+  const dirty = spawnSync("git", ["status", "--porcelain", "--", "apps", "packages"], { cwd: root, encoding: "utf8" });
+  return `${head.stdout.trim()}${dirty.stdout.trim() ? `+${Date.now()}` : ""}`;
+}
+
+function readIf(file: string): string | null {
+  return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim() : null;
+}
+
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(cmd, args, { cwd, env, stdio: "inherit" });
 }
@@ -67,13 +79,17 @@ async function main() {
   };
   const web = path.join(root, "apps/web");
   const nextBin = path.join(web, "node_modules/.bin/next");
-  if (!dev && !fs.existsSync(path.join(web, ".next/BUILD_ID"))) {
-    say("Building the web app (first start only) …");
+  const stamp = path.join(web, ".next/scrollintel-build-rev");
+  const rev = sourceRevision();
+  const built = fs.existsSync(path.join(web, ".next/BUILD_ID")) && (!rev || readIf(stamp) === rev);
+  if (!dev && !built) {
+    say("Building the web app (first start, or the code changed) …");
     await new Promise<void>((resolve, reject) =>
       run(nextBin, ["build"], web, { ...env, NODE_ENV: "production" }).on("exit", (code) =>
         code === 0 ? resolve() : reject(new Error(`next build failed (${code})`)),
       ),
     );
+    if (rev) fs.writeFileSync(stamp, rev);
   }
   const children = [
     run(nextBin, [dev ? "dev" : "start", "-p", String(config.WEB_PORT)], web, env),

@@ -31,6 +31,8 @@ export async function createTenant(
       maxFileBytes: opts.maxFileBytes ?? 5n * GB,
       ingestBytesMonthLimit: 100n * GB,
       scanBytesMonthLimit: 100n * GB,
+      // Tests queue many jobs no worker runs; the limit itself is tested on its own.
+      concurrentJobsLimit: 1000,
     },
   });
   return tenant;

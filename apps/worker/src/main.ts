@@ -5,14 +5,18 @@ import { NotifyListener } from "@scrollintel/core/db/notify-listener";
 import { QUERY_CANCEL_CHANNEL } from "@scrollintel/core/jobs";
 import { createLogger } from "@scrollintel/core/logger";
 import { createStorage } from "@scrollintel/core/storage/create-storage";
+import { CRONTAB } from "./crontab";
 import { loadWorkerConfig } from "./env";
 import { SpareDuck } from "./duck/spare-duck";
 import { TenantSessions } from "./duck/tenant-sessions";
 import { startHealthServer } from "./health-server";
+import { makeExpireUploadsTask } from "./tasks/expire-uploads";
 import { makeIngestTask } from "./tasks/ingest";
+import { makeMaintenanceTask } from "./tasks/maintenance";
 import { makeQueryTask } from "./tasks/query";
 import { makeQueryExportTask } from "./tasks/query-export";
 import { makeQueryPageTask } from "./tasks/query-page";
+import { makeUsageRollupTask } from "./tasks/usage-rollup";
 import type { WorkerDeps } from "./worker-deps";
 
 /** How long a tenant's sandboxed DuckDB instance stays open (warm) after its last query. */
@@ -52,11 +56,15 @@ async function main() {
       else if (level === "warning") l.warn(meta ?? {}, message);
       else l.debug(meta ?? {}, message);
     }),
+    crontab: CRONTAB,
     taskList: {
       ingest: makeIngestTask(deps),
       query: makeQueryTask(deps),
       "query-page": makeQueryPageTask(deps),
       "query-export": makeQueryExportTask(deps),
+      "usage-rollup": makeUsageRollupTask(deps),
+      maintenance: makeMaintenanceTask(deps),
+      "expire-uploads": makeExpireUploadsTask(deps),
     },
   });
   const health = await startHealthServer(db, config.WORKER_HEALTH_PORT);

@@ -22,3 +22,23 @@ export async function sha256File(file: string): Promise<string> {
   await pipeline(fs.createReadStream(file, { highWaterMark: 4 * 1024 * 1024 }), h);
   return h.digest("hex");
 }
+
+/**
+ * Why a stored upload cannot be trusted, or null: its size must equal what
+ * was declared at creation, and its SHA-256 what the uploader declared, if
+ * it declared one. The message is for the person who uploaded it.
+ */
+export function integrityProblem(
+  file: string,
+  sha256: string,
+  upload: { filename: string; sizeBytes: bigint; expectedSha256: string | null },
+): string | null {
+  const size = BigInt(fs.statSync(file).size);
+  if (size !== upload.sizeBytes) {
+    return `${upload.filename} arrived damaged: storage holds ${size} bytes but ${upload.sizeBytes} were declared. Upload it again.`;
+  }
+  if (upload.expectedSha256 && upload.expectedSha256 !== sha256) {
+    return `${upload.filename} arrived damaged: its SHA-256 is ${sha256} but the uploader declared ${upload.expectedSha256}. Upload it again.`;
+  }
+  return null;
+}

@@ -26,6 +26,8 @@ export const ZConfig = z.object({
     .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, "e.g. 512MB or 2GB")
     .default("1GB"),
   DUCKDB_THREADS: z.coerce.number().int().min(1).max(256).default(2),
+  /** Local copies of Parquet the worker keeps for queries when storage is S3 (the hot tier). */
+  WORKER_CACHE_BYTES: ZBytes.default(20 * 1024 ** 3),
   QUERY_PREVIEW_ROWS: z.coerce.number().int().min(1).max(100_000).default(1000),
   QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   DEFAULT_STORAGE_QUOTA_BYTES: ZBytes.default(100 * 1024 ** 3),

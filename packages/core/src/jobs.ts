@@ -8,6 +8,8 @@ export const JOBS = {
   query: z.object({ queryRunId: z.string().min(1), fingerprint: z.string().optional() }),
   "query-page": z.object({ pageId: z.string().min(1) }),
   "query-export": z.object({ exportId: z.string().min(1) }),
+  /** Cron (see the worker's crontab): graphile-worker adds `_cron` to the payload. */
+  "expire-uploads": z.looseObject({}),
 } as const;
 
 export type JobName = keyof typeof JOBS;

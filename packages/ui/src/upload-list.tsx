@@ -1,7 +1,7 @@
 import { Button } from "./button";
 import { ProgressBar } from "./progress-bar";
 
-export type UploadRowState = "queued" | "uploading" | "paused" | "done" | "error" | "cancelled";
+export type UploadRowState = "queued" | "uploading" | "retrying" | "paused" | "done" | "error" | "cancelled";
 
 export interface UploadRow {
   id: string;
@@ -15,6 +15,7 @@ export interface UploadRow {
 const STATE_LABEL: Record<UploadRowState, string> = {
   queued: "Waiting",
   uploading: "Uploading",
+  retrying: "Reconnecting",
   paused: "Paused",
   done: "Uploaded",
   error: "Failed",
@@ -35,13 +36,13 @@ export function UploadList(props: {
           <div className="flex items-center justify-between gap-3">
             <div className="min-w-0">
               <p className="truncate text-sm font-medium text-slate-900">{r.name}</p>
-              <p className="text-xs text-slate-500">
+              <p className="text-xs text-slate-500" data-testid="upload-detail">
                 {r.sizeLabel} · {STATE_LABEL[r.state]}
                 {r.detail ? ` · ${r.detail}` : ""}
               </p>
             </div>
             <div className="flex shrink-0 gap-1">
-              {r.state === "uploading" && props.onPause ? (
+              {(r.state === "uploading" || r.state === "retrying") && props.onPause ? (
                 <Button size="sm" variant="secondary" onClick={() => props.onPause!(r.id)}>
                   Pause
                 </Button>

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { tenantOfKey } from "@scrollintel/core/keys";
+import { localPathFor } from "../local-path-for";
 import type { WorkerDeps } from "../worker-deps";
 import { openDuck } from "./open-duck";
 import { lockDownSession } from "./sandbox";
@@ -14,8 +15,7 @@ export async function openResultSession(
   opts: { tenantId: string; resultKey: string; work: string; outPath?: string },
 ) {
   if (tenantOfKey(opts.resultKey) !== opts.tenantId) throw new Error("result object belongs to another tenant");
-  const resultFile = deps.storage.localPath(opts.resultKey);
-  if (!resultFile) throw new Error("reading results needs local Parquet files");
+  const resultFile = await localPathFor(deps, opts.resultKey);
   const limits = {
     memoryLimit: deps.config.DUCKDB_MEMORY_LIMIT,
     threads: deps.config.DUCKDB_THREADS,

@@ -6,7 +6,7 @@ import { datasetVersionPrefix } from "@scrollintel/core/keys";
 import { completeIngest, failIngest, startIngest } from "@scrollintel/core/services/ingest-service";
 import { closeDuck, duckMessage, lit, openDuck } from "../duck/open-duck";
 import { convertToParquet, describeParts } from "../duck/convert-to-parquet";
-import { localCopyOf, sha256File } from "../source-file";
+import { integrityProblem, localCopyOf, sha256File } from "../source-file";
 import type { WorkerDeps } from "../worker-deps";
 
 const PREVIEW_ROWS = 50;
@@ -27,6 +27,11 @@ export function makeIngestTask(deps: WorkerDeps): Task {
     try {
       const source = await localCopyOf(deps.storage, upload.storageKey, path.join(work, "source"));
       const sha256 = await sha256File(source);
+      const damage = integrityProblem(source, sha256, upload);
+      if (damage) {
+        await failIngest(deps.db, version.id, damage);
+        return;
+      }
       const duck = await openDuck({
         memoryLimit: deps.config.DUCKDB_MEMORY_LIMIT,
         threads: deps.config.DUCKDB_THREADS,

@@ -16,6 +16,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { DATA_POLICY } from "@scrollintel/core/services/visible-datasets";
 import { duckMessage, lit } from "../duck/open-duck";
 import { checkUserSql, referencedDatasets } from "../duck/sandbox";
+import { localPathsFor } from "../local-path-for";
 import { TenantSessions, type SessionLease } from "../duck/tenant-sessions";
 import type { WorkerDeps } from "../worker-deps";
 
@@ -62,7 +63,9 @@ export function makeQueryTask(deps: WorkerDeps): Task {
         fingerprint: datasetsFingerprint(datasets),
         policy: DATA_POLICY,
         memoryLimitMb: limits.memoryLimitMb,
-        datasets: datasets.map((d) => ({ name: d.name, paths: d.files.map((k) => localFile(deps, k)) })),
+        datasets: await Promise.all(
+          datasets.map(async (d) => ({ name: d.name, paths: await localPathsFor(deps, d.files) })),
+        ),
       });
       stopper.attach(lease.conn);
       resultPath = path.join(lease.resultDir, `${run.id}.parquet`);
@@ -134,12 +137,6 @@ async function writeResult(conn: DuckDBConnection, sql: string, resultPath: stri
     rowCount: BigInt(String(copied.getRows()[0]?.[0] ?? 0)),
     resultBytes: BigInt(fs.statSync(resultPath).size),
   };
-}
-
-function localFile(deps: WorkerDeps, key: string): string {
-  const p = deps.storage.localPath(key);
-  if (!p) throw new Error("query needs local Parquet files");
-  return p;
 }
 
 /** Stored Parquet bytes of the datasets the statement reads: what the monthly scan quota counts. */

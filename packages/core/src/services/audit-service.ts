@@ -59,41 +59,7 @@ export function jsonSafe(_key: string, value: unknown): unknown {
   return typeof value === "bigint" ? value.toString() : value;
 }
 
-export interface AuditPage {
-  items: Array<{
-    id: string;
-    seq: number;
-    action: string;
-    actorType: string;
-    actorId: string | null;
-    target: string | null;
-    ip: string | null;
-    metadata: unknown;
-    createdAt: Date;
-  }>;
-  nextCursor: number | null;
-}
-
-/** Newest first, keyset-paged by seq. */
-export async function findAuditEvents(
-  db: Db,
-  ctx: TenantCtx,
-  opts: { limit: number; beforeSeq?: number; action?: string },
-): Promise<AuditPage> {
-  const rows = await tenantTx(db, ctx.tenantId, (tx) =>
-    tx.auditEvent.findMany({
-      where: {
-        tenantId: ctx.tenantId,
-        ...(opts.beforeSeq ? { seq: { lt: opts.beforeSeq } } : {}),
-        ...(opts.action ? { action: { startsWith: opts.action } } : {}),
-      },
-      orderBy: { seq: "desc" },
-      take: opts.limit + 1,
-    }),
-  );
-  const page = rows.slice(0, opts.limit);
-  return {
-    items: page.map((r) => ({ ...r, id: r.id.toString() })),
-    nextCursor: rows.length > opts.limit ? page.at(-1)!.seq : null,
-  };
+/** Creates the audit log's monthly partitions ahead of time (see prisma/migrate.ts). */
+export async function ensureAuditPartitions(db: Db, monthsAhead = 3): Promise<void> {
+  await db.$executeRaw`SELECT si_ensure_audit_partitions(${monthsAhead}::int)`;
 }

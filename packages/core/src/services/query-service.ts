@@ -1,13 +1,14 @@
 import type { Db } from "../db/client";
 import { waitUntilDone, type NotifyListener } from "../db/notify-listener";
 import { tenantTx } from "../db/scoped";
-import { DomainError, notFound } from "../errors";
+import { notFound } from "../errors";
 import { addJob, QUERY_CANCEL_CHANNEL, QUERY_DONE_CHANNEL } from "../jobs";
 import { checkSqlText } from "../sql-check";
 import { requireActive, requirePermission, type TenantCtx } from "../tenant-context";
 import { appendAudit, auditFromCtx } from "./audit-service";
 import { cacheKeyFor, createRunFromCache } from "./query-cache-service";
 import { readQueryRun, type QueryRunView } from "./query-run-view";
+import { assertJobSlot } from "./quota-service";
 import { assertScanAllowance } from "./usage-service";
 import { findVisibleDatasets } from "./visible-datasets";
 
@@ -42,6 +43,7 @@ export async function createQueryRun(
       if (hit) return { id: hit.id, cached: hit };
     }
     await assertScanAllowance(tx, ctx.tenantId);
+    await assertJobSlot(tx, ctx.tenantId);
     const run = await tx.queryRun.create({
       data: { tenantId: ctx.tenantId, userId: ctx.actor.id, sql, cacheKey, savedQueryId },
       select: { id: true },
@@ -119,8 +121,10 @@ export async function waitForQueryRun(
 }
 
 /**
- * Stops a queued or running query of the caller's. The row turns CANCELLED
- * here; the worker running it hears the NOTIFY and interrupts DuckDB.
+ * Stops a queued or running query of the tenant. Anyone who may run queries
+ * may stop one (a runaway query holds the tenant's job slots); the audit
+ * event says who. The row turns CANCELLED here; the worker running it hears
+ * the NOTIFY and interrupts DuckDB.
  */
 export async function cancelQueryRun(db: Db, ctx: TenantCtx, id: string): Promise<{ status: string }> {
   requirePermission(ctx, "query.run");
@@ -130,8 +134,6 @@ export async function cancelQueryRun(db: Db, ctx: TenantCtx, id: string): Promis
       select: { userId: true, status: true },
     });
     if (!run) throw notFound("query");
-    if (run.userId !== ctx.actor.id)
-      throw new DomainError("FORBIDDEN", "Only the person who ran a query can cancel it.");
     if (DONE.has(run.status)) return { status: run.status };
     const now = new Date();
     await tx.queryRun.updateMany({
@@ -142,7 +144,7 @@ export async function cancelQueryRun(db: Db, ctx: TenantCtx, id: string): Promis
       where: { targetId: id, kind: "query", status: { in: ["QUEUED", "RUNNING"] } },
       data: { status: "CANCELLED", finishedAt: now, error: "Cancelled." },
     });
-    await appendAudit(tx, auditFromCtx(ctx, "query.cancel", id));
+    await appendAudit(tx, auditFromCtx(ctx, "query.cancel", id, { ranBy: run.userId }));
     await tx.$executeRaw`SELECT pg_notify(${QUERY_CANCEL_CHANNEL}, ${id}), pg_notify(${QUERY_DONE_CHANNEL}, ${id})`;
     return { status: "CANCELLED" };
   });

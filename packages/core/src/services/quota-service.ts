@@ -3,18 +3,33 @@ import { DomainError } from "../errors";
 import { checkUpload, storageHeadroom } from "../quota";
 import { tenantTx } from "../db/scoped";
 
+const RESERVE_LOCK_TIMEOUT = "3s";
+
+/** PostgreSQL's lock_not_available (55P03), however the driver adapter wraps it. */
+function isLockTimeout(e: unknown): boolean {
+  return /55P03|lock timeout/i.test(
+    `${String(e)} ${JSON.stringify(e, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))}`,
+  );
+}
+
 /**
  * Reserves storage for an upload with one conditional UPDATE, so parallel
  * uploads can never overshoot the limit; refuses with a message that says
  * how much is left.
  */
 export async function reserveStorage(tx: Tx, tenantId: string, bytes: bigint): Promise<void> {
+  // Parallel reservations queue on the quota row for milliseconds; one that waits seconds
+  // is told LOCKED (HTTP 423, which upload clients retry) instead of holding its request.
+  await tx.$executeRaw`SELECT set_config('lock_timeout', ${RESERVE_LOCK_TIMEOUT}, true)`;
   const n = await tx.$executeRaw`
     UPDATE "TenantQuota"
        SET "storageBytesReserved" = "storageBytesReserved" + ${bytes}, "updatedAt" = now()
      WHERE "tenantId" = ${tenantId}
        AND ${bytes} <= "maxFileBytes"
-       AND "storageBytesUsed" + "storageBytesReserved" + ${bytes} <= "storageBytesLimit"`;
+       AND "storageBytesUsed" + "storageBytesReserved" + ${bytes} <= "storageBytesLimit"`.catch((e: unknown) => {
+    if (isLockTimeout(e)) throw new DomainError("LOCKED", "The workspace's quota is busy; retry in a moment.");
+    throw e;
+  });
   if (n === 1) return;
   const q = await tx.tenantQuota.findUnique({ where: { tenantId } });
   if (!q) throw new DomainError("FORBIDDEN", "This workspace has no storage quota set.");
@@ -53,4 +68,22 @@ export async function getQuota(db: Db, tenantId: string) {
   const q = await tenantTx(db, tenantId, (tx) => tx.tenantQuota.findUnique({ where: { tenantId } }));
   if (!q) throw new DomainError("NOT_FOUND", "quota not found");
   return { ...q, storageHeadroom: storageHeadroom(q) };
+}
+
+/**
+ * Refuses new background work past the tenant's concurrent-jobs quota
+ * (RATE_LIMITED: the client retries). The advisory lock orders concurrent
+ * requests of one tenant so two cannot both take the last slot.
+ */
+export async function assertJobSlot(tx: Tx, tenantId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${tenantId}, 11))`;
+  const q = await tx.tenantQuota.findUnique({ where: { tenantId }, select: { concurrentJobsLimit: true } });
+  const active = await tx.job.count({ where: { tenantId, status: { in: ["QUEUED", "RUNNING"] } } });
+  if (q && active >= q.concurrentJobsLimit) {
+    throw new DomainError(
+      "RATE_LIMITED",
+      `This workspace already runs ${active} jobs, its limit; retry when one finishes.`,
+      { retryAfter: 5 },
+    );
+  }
 }

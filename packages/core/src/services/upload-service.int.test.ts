@@ -1,7 +1,20 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMember, createTenant, ctxOf, type TestUser } from "../../../../test/factories";
 import { createTestDb, type TestDb } from "../../../../test/test-db";
-import { abandonUpload, createUpload, finishUpload } from "./upload-service";
+import { LocalStorage } from "../storage/local-storage";
+import {
+  abandonUpload,
+  createUpload,
+  expireIdleUploads,
+  finishUpload,
+  touchUpload,
+  UPLOAD_IDLE_EXPIRY_MS,
+} from "./upload-service";
 
 const MB = 1024n ** 2n;
 let t: TestDb;
@@ -117,5 +130,97 @@ describe("upload lifecycle", () => {
       .map((d) => d.name)
       .sort();
     expect(names).toEqual(["orders", "orders_2"]);
+  });
+});
+
+describe("integrity and contention", () => {
+  it("records the SHA-256 a client declares and refuses a malformed one", async () => {
+    const sha = "AB".repeat(32);
+    const u = await createUpload(t.db, ctxOf(analyst), { filename: "a.csv", sizeBytes: 1n, expectedSha256: sha });
+    expect((await t.db.upload.findUniqueOrThrow({ where: { id: u.uploadId } })).expectedSha256).toBe(sha.toLowerCase());
+    await expect(
+      createUpload(t.db, ctxOf(analyst), { filename: "a.csv", sizeBytes: 1n, expectedSha256: "abc" }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await abandonUpload(t.db, ctxOf(analyst), { uploadId: u.uploadId, status: "TERMINATED" });
+  });
+
+  it("answers LOCKED, which clients retry, when the quota row stays locked", async () => {
+    const holder = new pg.Client({ connectionString: t.url });
+    await holder.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query(`SELECT 1 FROM "TenantQuota" WHERE "tenantId" = $1 FOR UPDATE`, [analyst.tenantId]);
+      await expect(createUpload(t.db, ctxOf(analyst), { filename: "wait.csv", sizeBytes: 1n })).rejects.toMatchObject({
+        code: "LOCKED",
+      });
+    } finally {
+      await holder.query("ROLLBACK");
+      await holder.end();
+    }
+    expect(await t.db.upload.count({ where: { filename: "wait.csv" } })).toBe(0);
+  });
+});
+
+describe("expiry of abandoned uploads", () => {
+  let dir: string;
+  let storage: LocalStorage;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "si-expiry-"));
+    storage = new LocalStorage(dir);
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  async function partial(name: string, idleMs: number) {
+    const u = await createUpload(t.db, ctxOf(analyst), { filename: name, sizeBytes: 4n * MB });
+    await storage.put(u.storageKey, Readable.from([Buffer.alloc(1000)]));
+    await storage.put(`${u.storageKey}.json`, Readable.from([Buffer.from("{}")]));
+    await t.db.upload.update({
+      where: { id: u.uploadId },
+      data: { lastActivityAt: new Date(Date.now() - idleMs) },
+    });
+    return u;
+  }
+
+  it("expires idle uploads: status, reservation, bytes and audit; leaves active and leased ones", async () => {
+    const before = await quota();
+    const idle = await partial("idle.csv", UPLOAD_IDLE_EXPIRY_MS + 60_000);
+    const active = await partial("active.csv", 60_000);
+    const leased = await partial("leased.csv", UPLOAD_IDLE_EXPIRY_MS + 60_000);
+    await t.db.uploadLease.create({
+      data: { key: leased.storageKey, holder: "other-process", expiresAt: new Date(Date.now() + 60_000) },
+    });
+
+    const r = await expireIdleUploads(t.db, storage);
+    expect(r).toEqual({ expired: 1, releasedBytes: 4n * MB });
+    const statuses = await t.db.upload.findMany({
+      where: { id: { in: [idle.uploadId, active.uploadId, leased.uploadId] } },
+      select: { id: true, status: true },
+    });
+    expect(Object.fromEntries(statuses.map((s) => [s.id, s.status]))).toEqual({
+      [idle.uploadId]: "EXPIRED",
+      [active.uploadId]: "CREATED",
+      [leased.uploadId]: "CREATED",
+    });
+    expect(await storage.stat(idle.storageKey)).toBeNull();
+    expect(await storage.stat(`${idle.storageKey}.json`)).toBeNull();
+    expect(await storage.stat(active.storageKey)).not.toBeNull();
+    expect((await quota()).storageBytesReserved - before.storageBytesReserved).toBe(8n * MB);
+    expect(await t.db.auditEvent.count({ where: { action: "upload.expired", target: idle.uploadId } })).toBe(1);
+
+    // Running again finds nothing new; touching keeps an upload alive.
+    expect((await expireIdleUploads(t.db, storage)).expired).toBe(0);
+    await t.db.uploadLease.deleteMany();
+    await touchUpload(t.db, analyst.tenantId, leased.uploadId);
+    expect((await expireIdleUploads(t.db, storage)).expired).toBe(0);
+    for (const u of [active, leased]) {
+      await abandonUpload(t.db, ctxOf(analyst), { uploadId: u.uploadId, status: "TERMINATED" });
+    }
+  });
+
+  it("finds another tenant's upload NOT_FOUND when touched", async () => {
+    const other = await createMember(t.db, await createTenant(t.db), "ANALYST");
+    const u = await createUpload(t.db, ctxOf(analyst), { filename: "mine.csv", sizeBytes: 1n });
+    await expect(touchUpload(t.db, other.tenantId, u.uploadId)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await abandonUpload(t.db, ctxOf(analyst), { uploadId: u.uploadId, status: "TERMINATED" });
   });
 });

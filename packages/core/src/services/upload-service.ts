@@ -2,13 +2,22 @@ import type { Db } from "../db/client";
 import { DomainError, notFound } from "../errors";
 import { addJob } from "../jobs";
 import { assertId, newId, uploadKey } from "../keys";
-import { requireActive, requirePermission, type TenantCtx } from "../tenant-context";
+import type { StorageDriver } from "../storage/storage-driver";
+import { requireActive, requirePermission, SYSTEM_ACTOR, type TenantCtx } from "../tenant-context";
 import { appendAudit, auditFromCtx } from "./audit-service";
 import { createDatasetFromUpload } from "./dataset-service";
 import { commitStorage, releaseStorage, reserveStorage } from "./quota-service";
-import { tenantTx } from "../db/scoped";
+import { systemTx, tenantTx } from "../db/scoped";
 
 export const MAX_FILENAME = 255;
+/** An unfinished upload with no request for this long is abandoned: its bytes and reservation are released. */
+export const UPLOAD_IDLE_EXPIRY_MS = 24 * 60 * 60 * 1000;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** When an unfinished upload last touched at `lastActivityAt` expires (tus Upload-Expires). */
+export function uploadExpiresAt(lastActivityAt: Date): Date {
+  return new Date(lastActivityAt.getTime() + UPLOAD_IDLE_EXPIRY_MS);
+}
 
 export interface NewUpload {
   uploadId: string;
@@ -23,12 +32,16 @@ export interface NewUpload {
 export async function createUpload(
   db: Db,
   ctx: TenantCtx,
-  input: { uploadId?: string; filename: string; sizeBytes: bigint },
+  input: { uploadId?: string; filename: string; sizeBytes: bigint; expectedSha256?: string | null },
 ): Promise<NewUpload> {
   requirePermission(ctx, "upload.create");
   requireActive(ctx);
   const filename = input.filename.trim().slice(0, MAX_FILENAME) || "upload";
   if (input.sizeBytes <= 0n) throw new DomainError("BAD_REQUEST", "The file is empty.");
+  const expectedSha256 = input.expectedSha256?.trim().toLowerCase() || null;
+  if (expectedSha256 && !SHA256_HEX.test(expectedSha256)) {
+    throw new DomainError("BAD_REQUEST", "Metadata sha256 must be 64 hexadecimal digits.");
+  }
   const uploadId = assertId(input.uploadId ?? newId(), "upload id");
   const storageKey = uploadKey(ctx.tenantId, uploadId);
   await tenantTx(db, ctx.tenantId, async (tx) => {
@@ -42,6 +55,7 @@ export async function createUpload(
         sizeBytes: input.sizeBytes,
         reservedBytes: input.sizeBytes,
         storageKey,
+        expectedSha256,
       },
     });
     await appendAudit(tx, auditFromCtx(ctx, "upload.create", uploadId, { filename, sizeBytes: input.sizeBytes }));
@@ -54,6 +68,23 @@ export async function getUploadById(db: Db, tenantId: string, uploadId: string) 
   const u = await tenantTx(db, tenantId, (tx) => tx.upload.findFirst({ where: { id: uploadId, tenantId } }));
   if (!u) throw notFound("upload");
   return u;
+}
+
+/**
+ * The upload row for a request on it (PATCH, HEAD, DELETE), marking the
+ * activity that keeps an unfinished upload from expiring. NOT_FOUND for
+ * another tenant's upload.
+ */
+export async function touchUpload(db: Db, tenantId: string, uploadId: string) {
+  return tenantTx(db, tenantId, async (tx) => {
+    const n = await tx.upload.updateMany({
+      where: { id: uploadId, tenantId, status: "CREATED" },
+      data: { lastActivityAt: new Date() },
+    });
+    const u = await tx.upload.findFirst({ where: { id: uploadId, tenantId } });
+    if (!u) throw notFound("upload");
+    return { ...u, touched: n.count === 1 };
+  });
 }
 
 /**
@@ -102,4 +133,53 @@ export async function abandonUpload(
     await releaseStorage(tx, ctx.tenantId, u.reservedBytes);
     await appendAudit(tx, auditFromCtx(ctx, `upload.${input.status.toLowerCase()}`, u.id));
   });
+}
+
+/**
+ * The expiry sweep (worker cron): every unfinished upload idle longer than
+ * `idleMs` becomes EXPIRED, gives its reservation back and loses its bytes.
+ * Uploads whose tus lease is live are skipped, and the status change
+ * re-checks the idle time, so a request that arrives meanwhile wins.
+ */
+export async function expireIdleUploads(
+  db: Db,
+  storage: StorageDriver,
+  opts: { now?: Date; idleMs?: number; limit?: number } = {},
+): Promise<{ expired: number; releasedBytes: bigint }> {
+  const cutoff = new Date((opts.now ?? new Date()).getTime() - (opts.idleMs ?? UPLOAD_IDLE_EXPIRY_MS));
+  const stale = await systemTx(
+    db,
+    (tx) => tx.$queryRaw<{ id: string; tenantId: string; storageKey: string }[]>`
+      SELECT u."id", u."tenantId", u."storageKey" FROM "Upload" u
+       WHERE u."status" = 'CREATED' AND u."lastActivityAt" < ${cutoff}
+         AND NOT EXISTS (SELECT 1 FROM "UploadLease" l WHERE l."key" = u."storageKey" AND l."expiresAt" > now())
+       ORDER BY u."lastActivityAt" LIMIT ${opts.limit ?? 500}`,
+  );
+  let expired = 0;
+  let releasedBytes = 0n;
+  for (const s of stale) {
+    const released = await tenantTx(db, s.tenantId, async (tx) => {
+      const u = await tx.upload.findFirst({ where: { id: s.id, tenantId: s.tenantId } });
+      const n = await tx.upload.updateMany({
+        where: { id: s.id, status: "CREATED", lastActivityAt: { lt: cutoff } },
+        data: { status: "EXPIRED" },
+      });
+      if (!u || n.count !== 1) return null;
+      await releaseStorage(tx, s.tenantId, u.reservedBytes);
+      await appendAudit(tx, {
+        tenantId: s.tenantId,
+        actor: SYSTEM_ACTOR,
+        action: "upload.expired",
+        target: u.id,
+        metadata: { sizeBytes: u.sizeBytes, idleSince: u.lastActivityAt.toISOString() },
+      });
+      return u.reservedBytes;
+    });
+    if (released === null) continue;
+    // The key is a prefix of the tus store's side objects (.json, .info, .part), which go too.
+    await storage.deletePrefix(s.storageKey);
+    expired++;
+    releasedBytes += released;
+  }
+  return { expired, releasedBytes };
 }

@@ -44,3 +44,19 @@ describe("usage metering", () => {
     );
   });
 });
+
+describe("usage roll-up", () => {
+  it("folds the ledger into daily totals, idempotently", async () => {
+    const { rollupUsageDaily, findUsageDaily } = await import("./usage-report-service");
+    await rollupUsageDaily(t.db);
+    await rollupUsageDaily(t.db);
+    const days = await findUsageDaily(
+      t.db,
+      { tenantId: u.tenantId, role: "ANALYST", actor: { type: "USER", id: u.id }, suspended: false },
+      3,
+    );
+    expect(days).toHaveLength(3);
+    expect(days.at(-1)).toMatchObject({ INGEST_BYTES: 200, INGEST_ROWS: 40 });
+    expect(days[0]).toEqual({ day: days[0]!.day });
+  });
+});

@@ -15,6 +15,9 @@ const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: "/datasets", label: "Datasets", permission: "dataset.read" },
   { href: "/upload", label: "Upload", permission: "upload.create" },
   { href: "/query", label: "Query", permission: "query.read" },
+  { href: "/usage", label: "Usage", permission: "quota.read" },
+  { href: "/members", label: "Members", permission: "member.manage" },
+  { href: "/api-keys", label: "API keys", permission: "apikey.manage" },
   { href: "/audit", label: "Audit log", permission: "audit.read" },
 ];
 
@@ -47,6 +50,17 @@ export function AppShell({ children }: { children: ReactNode }) {
                 {n.label}
               </Link>
             ))}
+            {me.data?.user?.isPlatformAdmin ? (
+              <Link
+                href="/admin"
+                className={cn(
+                  "rounded-md px-3 py-1.5 text-sm font-medium text-amber-700 hover:bg-amber-50",
+                  pathname.startsWith("/admin") && "bg-amber-50",
+                )}
+              >
+                Admin console
+              </Link>
+            ) : null}
           </nav>
           <div className="ml-auto flex items-center gap-3">
             {me.data && me.data.memberships.length > 1 ? (
@@ -69,7 +83,7 @@ export function AppShell({ children }: { children: ReactNode }) {
             )}
             {me.data?.active ? <Badge tone="info">{me.data.active.role.toLowerCase()}</Badge> : null}
             {me.data?.active?.suspended ? <Badge tone="danger">suspended</Badge> : null}
-            <span className="hidden text-sm text-slate-500 md:inline">{me.data?.user.email}</span>
+            <span className="hidden text-sm text-slate-500 md:inline">{me.data?.user?.email}</span>
             <Button variant="ghost" size="sm" onClick={() => void signOut({ callbackUrl: "/signin" })}>
               Sign out
             </Button>

@@ -29,7 +29,7 @@ export function SignInForm() {
       return;
     }
     const next = params.get("callbackUrl");
-    router.push(next && next.startsWith("/") ? next : "/datasets");
+    router.push(next && next.startsWith("/") && !next.startsWith("//") ? next : "/");
     router.refresh();
   }
 

@@ -1,23 +1,21 @@
 import type { Db } from "@scrollintel/core/db/client";
 import type { NotifyListener } from "@scrollintel/core/db/notify-listener";
 import type { Logger } from "@scrollintel/core/logger";
+import type { ApiKeyPrincipal } from "@scrollintel/core/services/api-key-service";
 
-/** Who called: a signed-in user (API keys join in later), with where from. */
-export interface Caller {
-  userId: string;
-  email: string;
-  isPlatformAdmin: boolean;
-}
+/** Who called: a signed-in user, or an integration with an API key (Authorization: Bearer). */
+export type Caller =
+  { kind: "user"; userId: string; email: string; isPlatformAdmin: boolean } | { kind: "apiKey"; key: ApiKeyPrincipal };
 
 export interface TrpcContext {
   db: Db;
   log: Logger;
   caller: Caller | null;
-  /** The tenant the caller chose (cookie); membership is checked per procedure. */
+  /** The tenant a signed-in user chose (cookie); membership is checked per procedure. */
   tenantSlug: string | null;
   ip: string | null;
   userAgent: string | null;
-  /** Response headers a procedure may add to (cookies). */
+  /** Response headers a procedure may add to (cookies, Retry-After). */
   resHeaders: Headers;
   /** LISTENs for finished query runs, pages and exports; without it waits poll. */
   queryEvents?: NotifyListener | null;

@@ -1,119 +1,128 @@
-// The attacker's side of the tenant wall: a globex member calls every tRPC
-// procedure with acme's ids (and with acme picked as the active tenant) and
-// must see NOT_FOUND or only globex's own rows. A procedure added to the
-// router without a case here fails the coverage test.
+// The attacker's side of the tenant wall: a globex member (and a globex API
+// key) calls every tRPC procedure aimed at acme's objects, and with acme
+// picked as the active tenant, and must see NOT_FOUND or only globex's own
+// rows. A procedure added to the router without a case here fails.
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createQueryRun } from "@scrollintel/core/services/query-service";
-import { createSavedQuery } from "@scrollintel/core/services/saved-query-service";
-import { createUpload, finishUpload } from "@scrollintel/core/services/upload-service";
+import { authenticateApiKey, createApiKey } from "@scrollintel/core/services/api-key-service";
 import { createMember, createTenant, ctxOf, type TestUser } from "../../../../../test/factories";
-import { callerFor } from "../../../../../test/trpc-caller";
+import { makeTargets, PROCEDURE_CALLS, type Api, type Targets } from "../../../../../test/procedure-calls";
 import { createTestDb, type TestDb } from "../../../../../test/test-db";
-import { appRouter } from "./router";
+import { callerFor, callerForKey, PROCEDURES } from "../../../../../test/trpc-caller";
 
 let t: TestDb;
 let acmeOwner: TestUser;
 let globexOwner: TestUser;
-const acme = { datasetId: "", queryId: "", savedId: "", slug: "" };
+let acme: Targets;
+let globexKey: string;
 
 beforeAll(async () => {
   t = await createTestDb();
-  const a = await createTenant(t.db, { slug: "acme" });
-  const g = await createTenant(t.db, { slug: "globex" });
-  acmeOwner = await createMember(t.db, a, "OWNER");
-  globexOwner = await createMember(t.db, g, "OWNER");
-  const up = await createUpload(t.db, ctxOf(acmeOwner), { filename: "secret.csv", sizeBytes: 10n });
-  acme.datasetId = (await finishUpload(t.db, ctxOf(acmeOwner), { uploadId: up.uploadId, storedBytes: 10n })).datasetId;
-  // READY, so acme's schema (dataset and column names) exists to be leaked.
-  await t.db.datasetVersion.updateMany({
-    where: { datasetId: acme.datasetId },
-    data: { status: "READY", columns: [{ name: "secret_col", type: "VARCHAR" }] },
-  });
-  await t.db.dataset.update({ where: { id: acme.datasetId }, data: { status: "READY", readyVersion: 1 } });
-  acme.queryId = (await createQueryRun(t.db, ctxOf(acmeOwner), { sql: "SELECT * FROM secret" })).id;
-  const saved = { name: "secret report", description: "", sql: "SELECT * FROM secret", chart: null, shared: true };
-  acme.savedId = (await createSavedQuery(t.db, ctxOf(acmeOwner), saved)).id;
-  acme.slug = a.slug;
+  acmeOwner = await createMember(t.db, await createTenant(t.db, { slug: "acme" }), "OWNER");
+  globexOwner = await createMember(t.db, await createTenant(t.db, { slug: "globex" }), "OWNER");
+  acme = await makeTargets(t.db, acmeOwner);
+  globexKey = (
+    await createApiKey(t.db, ctxOf(globexOwner), { name: "all", scopes: ["read", "query", "upload", "admin"] })
+  ).key;
 });
 afterAll(() => t.drop());
 
-type Attack = (api: ReturnType<typeof callerFor>) => Promise<unknown>;
-type Check = "NOT_FOUND" | ((result: unknown) => void);
-
-const noAcmeRows = (r: unknown) => {
-  const s = JSON.stringify(r, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
-  expect(s).not.toContain(acme.datasetId);
-  expect(s).not.toContain(acme.queryId);
-  expect(s).not.toContain(acme.savedId);
-  expect(s).not.toContain(acmeOwner.tenantId);
+const json = (r: unknown) => JSON.stringify(r, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+const noAcme = (r: unknown) => {
+  const s = json(r);
+  for (const id of Object.values(acme)) expect(s).not.toContain(id);
+  expect(s).not.toContain(acmeOwner.id);
   expect(s).not.toContain("secret");
 };
 
-const ATTACKS: Record<string, { call: Attack; expect: Check }> = {
-  "tenant.me": { call: (api) => api.tenant.me(), expect: noAcmeRows },
-  "tenant.switch": { call: (api) => api.tenant.switch({ slug: acme.slug }), expect: "NOT_FOUND" },
-  "dataset.list": { call: (api) => api.dataset.list(), expect: noAcmeRows },
-  "dataset.get": { call: (api) => api.dataset.get({ id: acme.datasetId }), expect: "NOT_FOUND" },
-  "query.run": {
-    call: (api) => api.query.run({ sql: "SELECT 1", waitMs: 0 }),
-    expect: (r) => expect((r as { tenantId: string }).tenantId).toBe(globexOwner.tenantId),
+type Expect = "NOT_FOUND" | "FORBIDDEN" | ((result: unknown) => void | Promise<void>);
+const EXPECT: Record<string, Expect> = {
+  "tenant.me": noAcme,
+  "tenant.switch": "NOT_FOUND",
+  "dataset.list": noAcme,
+  "dataset.get": "NOT_FOUND",
+  "query.run": (r) => expect((r as { tenantId: string }).tenantId).toBe(globexOwner.tenantId),
+  "query.get": "NOT_FOUND",
+  "query.list": noAcme,
+  "query.cancel": "NOT_FOUND",
+  "query.page": "NOT_FOUND",
+  "query.export": "NOT_FOUND",
+  "query.schema": noAcme,
+  "savedQuery.list": noAcme,
+  "savedQuery.get": "NOT_FOUND",
+  "savedQuery.create": (r) => expect((r as { ownerId: string }).ownerId).not.toBe(acmeOwner.id),
+  "savedQuery.update": "NOT_FOUND",
+  "savedQuery.delete": "NOT_FOUND",
+  "audit.list": noAcme,
+  "audit.verify": noAcme,
+  "quota.get": (r) => expect((r as { tenantId: string }).tenantId).toBe(globexOwner.tenantId),
+  "usage.summary": (r) => expect((r as { quota: { tenantId: string } }).quota.tenantId).toBe(globexOwner.tenantId),
+  "usage.daily": noAcme,
+  "member.list": noAcme,
+  "member.changeRole": "NOT_FOUND",
+  "member.remove": "NOT_FOUND",
+  "member.invite": async (r) => {
+    const inv = await t.db.invitation.findFirstOrThrow({
+      where: { id: (r as { invitation: { id: string } }).invitation.id },
+    });
+    expect(inv.tenantId).toBe(globexOwner.tenantId);
   },
-  "query.get": { call: (api) => api.query.get({ id: acme.queryId }), expect: "NOT_FOUND" },
-  "query.list": { call: (api) => api.query.list({ limit: 100 }), expect: noAcmeRows },
-  "query.cancel": { call: (api) => api.query.cancel({ id: acme.queryId }), expect: "NOT_FOUND" },
-  "query.page": { call: (api) => api.query.page({ id: acme.queryId, page: 0, waitMs: 0 }), expect: "NOT_FOUND" },
-  "query.export": {
-    call: (api) => api.query.export({ id: acme.queryId, format: "csv", waitMs: 0 }),
-    expect: "NOT_FOUND",
+  "member.invitations": noAcme,
+  "member.revokeInvitation": "NOT_FOUND",
+  "invitation.get": "NOT_FOUND",
+  "invitation.accept": "NOT_FOUND",
+  "invitation.acceptAsNewUser": "NOT_FOUND",
+  "apiKey.list": noAcme,
+  "apiKey.create": async (r) => {
+    const k = await t.db.apiKey.findFirstOrThrow({ where: { id: (r as { apiKey: { id: string } }).apiKey.id } });
+    expect(k.tenantId).toBe(globexOwner.tenantId);
   },
-  "query.schema": { call: (api) => api.query.schema(), expect: noAcmeRows },
-  "savedQuery.list": { call: (api) => api.savedQuery.list(), expect: noAcmeRows },
-  "savedQuery.get": { call: (api) => api.savedQuery.get({ id: acme.savedId }), expect: "NOT_FOUND" },
-  "savedQuery.create": {
-    call: (api) => api.savedQuery.create({ name: "mine", sql: "SELECT 1" }),
-    expect: (r) => expect((r as { ownerId: string }).ownerId).toBe(globexOwner.id),
-  },
-  "savedQuery.update": {
-    call: (api) => api.savedQuery.update({ id: acme.savedId, patch: { sql: "SELECT 2", shared: false } }),
-    expect: "NOT_FOUND",
-  },
-  "savedQuery.delete": { call: (api) => api.savedQuery.delete({ id: acme.savedId }), expect: "NOT_FOUND" },
-  "audit.list": { call: (api) => api.audit.list({ limit: 200 }), expect: noAcmeRows },
-  "quota.get": {
-    call: (api) => api.quota.get(),
-    expect: (r) => expect((r as { tenantId: string }).tenantId).toBe(globexOwner.tenantId),
-  },
+  "apiKey.revoke": "NOT_FOUND",
+  "admin.tenants": "FORBIDDEN",
+  "admin.createTenant": "FORBIDDEN",
+  "admin.setTenantStatus": "FORBIDDEN",
+  "admin.updateQuota": "FORBIDDEN",
+  "admin.audit": "FORBIDDEN",
+  "admin.verifyChain": "FORBIDDEN",
 };
 
+const code = (c: string) => (e: unknown) => e instanceof TRPCError && e.code === c;
+const meta = (path: string) => PROCEDURES[path]?._def.meta;
+
+async function attack(api: Api, path: string, expectation: Expect) {
+  const call = PROCEDURE_CALLS[path]!(api, acme);
+  if (typeof expectation === "string") await expect(call, path).rejects.toSatisfy(code(expectation));
+  else await expectation(await call);
+}
+
 describe("cross-tenant access through tRPC", () => {
-  it("has an attack for every procedure in the router", () => {
-    expect(Object.keys(appRouter._def.procedures).sort()).toEqual(Object.keys(ATTACKS).sort());
+  it("has a call and an expectation for every procedure in the router", () => {
+    const paths = Object.keys(PROCEDURES).sort();
+    expect(Object.keys(PROCEDURE_CALLS).sort()).toEqual(paths);
+    expect(Object.keys(EXPECT).sort()).toEqual(paths);
   });
 
-  for (const [path, attack] of Object.entries(ATTACKS)) {
-    it(`${path}: acme's ids from a globex session`, async () => {
-      const api = callerFor(t.db, globexOwner);
-      if (attack.expect === "NOT_FOUND") {
-        await expect(attack.call(api)).rejects.toSatisfy((e) => e instanceof TRPCError && e.code === "NOT_FOUND");
-      } else {
-        attack.expect(await attack.call(api));
-      }
-    });
+  for (const path of Object.keys(EXPECT)) {
+    it(`${path}: acme's objects from a globex session`, () =>
+      attack(callerFor(t.db, globexOwner), path, EXPECT[path]!));
   }
 
-  const tenantScoped = Object.keys(ATTACKS).filter((p) => p !== "tenant.me" && p !== "tenant.switch");
-  for (const path of tenantScoped) {
+  for (const path of Object.keys(EXPECT).filter((p) => meta(p)?.permission)) {
     it(`${path}: acme picked as the active tenant by a non-member is NOT_FOUND`, async () => {
       const api = callerFor(t.db, globexOwner, { tenantSlug: acme.slug });
-      await expect(ATTACKS[path]!.call(api)).rejects.toSatisfy((e) => e instanceof TRPCError && e.code === "NOT_FOUND");
+      await expect(PROCEDURE_CALLS[path]!(api, acme)).rejects.toSatisfy(code("NOT_FOUND"));
+    });
+
+    it(`${path}: acme's objects from a globex API key`, async () => {
+      const key = (await authenticateApiKey(t.db, globexKey))!;
+      await attack(callerForKey(t.db, key), path, EXPECT[path]!);
     });
   }
 
   it("query.run refuses acme's saved query id", async () => {
     const api = callerFor(t.db, globexOwner);
-    await expect(api.query.run({ sql: "SELECT 1", waitMs: 0, savedQueryId: acme.savedId })).rejects.toSatisfy(
-      (e) => e instanceof TRPCError && e.code === "NOT_FOUND",
+    await expect(api.query.run({ sql: "SELECT 1", waitMs: 0, savedQueryId: acme.savedQueryId })).rejects.toSatisfy(
+      code("NOT_FOUND"),
     );
   });
 
@@ -122,11 +131,10 @@ describe("cross-tenant access through tRPC", () => {
     expect(me.active?.slug).toBe("globex");
   });
 
-  it("refuses every procedure without a session", async () => {
-    for (const [path, attack] of Object.entries(ATTACKS)) {
-      await expect(attack.call(callerFor(t.db, null)), path).rejects.toSatisfy(
-        (e) => e instanceof TRPCError && e.code === "UNAUTHORIZED",
-      );
+  it("refuses every non-public procedure without a session or key", async () => {
+    const open = new Set(["invitation.get", "invitation.acceptAsNewUser"]);
+    for (const path of Object.keys(PROCEDURE_CALLS).filter((p) => !open.has(p))) {
+      await expect(PROCEDURE_CALLS[path]!(callerFor(t.db, null), acme), path).rejects.toSatisfy(code("UNAUTHORIZED"));
     }
   });
 });

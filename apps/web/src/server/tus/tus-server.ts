@@ -1,19 +1,19 @@
 import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
-import { FileStore } from "@tus/file-store";
-import { Server } from "@tus/server";
+import { Server, type DataStore, type Locker } from "@tus/server";
+import type { Db } from "@scrollintel/core/db/client";
 import { DomainError, isDomainError } from "@scrollintel/core/errors";
 import { assertId, newId, uploadKey } from "@scrollintel/core/keys";
-import { localStorageRoot } from "@scrollintel/core/storage/create-storage";
-import { createUpload, finishUpload, getUploadById } from "@scrollintel/core/services/upload-service";
+import { createUpload, finishUpload, touchUpload } from "@scrollintel/core/services/upload-service";
+import type { StorageDriver } from "@scrollintel/core/storage/storage-driver";
 import type { TenantCtx } from "@scrollintel/core/tenant-context";
 import { webConfig } from "@/env";
 import { services } from "@/server/services";
 import { HTTP_STATUS } from "@/server/trpc/errors";
+import { createTusDatastore, MAX_UPLOAD_BYTES } from "./create-datastore";
+import { PgLocker } from "./pg-locker";
 
 export const UPLOAD_PATH = "/api/uploads";
-/** 1 TiB: the largest single file we accept (S3 allows 5 TiB in 10,000 parts). */
-export const MAX_UPLOAD_BYTES = 1024 ** 4;
 
 /** The caller of the request being handled; the tus hooks read it from here. */
 export const uploadCaller = new AsyncLocalStorage<TenantCtx>();
@@ -24,9 +24,15 @@ function callerCtx(): TenantCtx {
   return ctx;
 }
 
+/** Prisma's "could not start a transaction in time" (P2028): the pool is saturated; worth a retry. */
+function isPoolContention(e: unknown): boolean {
+  return (e as { code?: string })?.code === "P2028";
+}
+
 /** A DomainError as the {status_code, body} tus sends to the client. */
 function tusError(e: unknown): never {
   if (isDomainError(e)) throw { status_code: HTTP_STATUS[e.code], body: `${e.message}\n` };
+  if (isPoolContention(e)) throw { status_code: 409, body: "The server is busy; retry shortly.\n" };
   throw e;
 }
 
@@ -34,10 +40,49 @@ function idFromKey(key: string): string {
   return key.slice(key.lastIndexOf("/") + 1);
 }
 
-function buildServer(): Server {
+export interface TusDeps {
+  db: Db;
+  storage: StorageDriver;
+  datastore: DataStore;
+  locker: Locker;
+}
+
+/** Refuses requests on uploads that are over: the upload row, not the store, is the truth. */
+async function checkRequest(db: Db, method: string, key: string): Promise<void> {
+  const u = await touchUpload(db, callerCtx().tenantId, idFromKey(key)).catch(tusError);
+  if (u.status === "EXPIRED" || u.status === "TERMINATED") {
+    const why = u.status === "EXPIRED" ? "expired after a day without activity" : "was cancelled";
+    throw { status_code: 410, body: `This upload ${why}; start it again.\n` };
+  }
+  if (u.status === "COMPLETE" && method === "DELETE") {
+    throw { status_code: 409, body: "This upload is complete; delete its dataset instead.\n" };
+  }
+}
+
+/**
+ * The finish step, idempotent: storage must hold exactly Upload-Length
+ * (whatever tus counted), then the one finish transaction. Throws tus's
+ * {status_code, body} on refusal.
+ */
+export async function finishStoredUpload(
+  deps: Pick<TusDeps, "db" | "storage">,
+  ctx: TenantCtx,
+  key: string,
+): Promise<string> {
+  const stored = await deps.storage.stat(key);
+  if (!stored) tusError(new DomainError("CONFLICT", "The uploaded file is missing from storage; upload it again."));
+  const { datasetId } = await finishUpload(deps.db, ctx, {
+    uploadId: idFromKey(key),
+    storedBytes: BigInt(stored.size),
+  }).catch(tusError);
+  return datasetId;
+}
+
+export function buildTusServer(deps: TusDeps): Server {
   return new Server({
     path: UPLOAD_PATH,
-    datastore: new FileStore({ directory: localStorageRoot(webConfig()) }),
+    datastore: deps.datastore,
+    locker: deps.locker,
     maxSize: MAX_UPLOAD_BYTES,
     relativeLocation: true,
     // The object key is built here from the caller's tenant and a fresh id, never from client input.
@@ -54,24 +99,21 @@ function buildServer(): Server {
     },
     onIncomingRequest: async (req, key) => {
       if (req.method === "POST") return; // creation: the row is made in onUploadCreate
-      await getUploadById(services().db, callerCtx().tenantId, idFromKey(key)).catch(tusError);
+      await checkRequest(deps.db, req.method, key);
     },
     onUploadCreate: async (_req, upload) => {
       const ctx = callerCtx();
       if (upload.size === undefined) tusError(new DomainError("BAD_REQUEST", "Upload-Length is required."));
-      const filename = upload.metadata?.filename ?? "upload";
-      await createUpload(services().db, ctx, {
+      await createUpload(deps.db, ctx, {
         uploadId: idFromKey(upload.id),
-        filename,
+        filename: upload.metadata?.filename ?? "upload",
         sizeBytes: BigInt(upload.size),
+        expectedSha256: upload.metadata?.sha256 ?? null,
       }).catch(tusError);
       return {};
     },
     onUploadFinish: async (_req, upload) => {
-      const { datasetId } = await finishUpload(services().db, callerCtx(), {
-        uploadId: idFromKey(upload.id),
-        storedBytes: BigInt(upload.offset),
-      }).catch(tusError);
+      const datasetId = await finishStoredUpload(deps, callerCtx(), upload.id);
       return { headers: { "Upload-Dataset-Id": datasetId } };
     },
     exposedHeaders: ["Upload-Dataset-Id"],
@@ -80,7 +122,16 @@ function buildServer(): Server {
 
 const g = globalThis as unknown as { scrollintelTus?: Server };
 
+/** The process's tus server: storage and lock shared with every other web instance. */
 export function tusServer(): Server {
-  g.scrollintelTus ??= buildServer();
+  if (!g.scrollintelTus) {
+    const { db, storage } = services();
+    g.scrollintelTus = buildTusServer({
+      db,
+      storage,
+      datastore: createTusDatastore(webConfig()),
+      locker: new PgLocker(db),
+    });
+  }
   return g.scrollintelTus;
 }

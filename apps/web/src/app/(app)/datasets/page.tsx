@@ -4,6 +4,7 @@ import Link from "next/link";
 import { buttonVariants } from "@scrollintel/ui/button";
 import { Card, CardHeader } from "@scrollintel/ui/card";
 import { EmptyState, ErrorNotice } from "@scrollintel/ui/empty-state";
+import { TableHead } from "@scrollintel/ui/table";
 import { formatBytes, formatCount, formatTime } from "@/components/format";
 import { StatusBadge } from "@/components/status-badge";
 import { useTRPC } from "@/trpc/client";
@@ -47,15 +48,7 @@ export default function DatasetsPage() {
         </div>
       ) : (
         <table className="w-full text-sm">
-          <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="px-5 py-2">Name</th>
-              <th className="px-5 py-2">Status</th>
-              <th className="px-5 py-2 text-right">Rows</th>
-              <th className="px-5 py-2 text-right">Source size</th>
-              <th className="px-5 py-2">Created</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Name", "Status", "Rows", "Source size", "Created"]} />
           <tbody className="divide-y divide-slate-100">
             {list.data.map((d) => (
               <tr key={d.id} className="hover:bg-slate-50" data-testid="dataset-row">

@@ -1,88 +1,139 @@
 "use client";
 import { useCallback, useRef, useState } from "react";
 import * as tus from "tus-js-client";
+import type { UploadRowState } from "@scrollintel/ui/upload-list";
 
 export interface TrackedUpload {
   id: string;
   file: File;
   sent: number;
   total: number;
-  state: "queued" | "uploading" | "paused" | "done" | "error" | "cancelled";
+  state: UploadRowState;
   error?: string;
+  /** Smoothed; 0 while nothing moves. */
   bytesPerSec: number;
+  /** Offset an upload continued from after a reload or a lost connection. */
+  resumedFrom?: number;
+  retries: number;
+  /** The server created (or still holds) the upload, so its bytes are reserved. */
+  accepted: boolean;
   datasetId?: string;
 }
 
-const CHUNK = 16 * 1024 * 1024;
+/**
+ * 128 MiB: on S3 storage every part but the last is 128 MiB, so chunks of
+ * that size are stored without re-assembly; a lost chunk costs at most that.
+ */
+const CHUNK = 128 * 1024 * 1024;
+const RETRY_DELAYS = [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000];
 
 function errorText(e: Error): string {
-  const res = (e as tus.DetailedError).originalResponse;
-  const body = res?.getBody()?.trim();
+  const body = (e as tus.DetailedError).originalResponse?.getBody()?.trim();
   return body || e.message;
+}
+
+/**
+ * Network errors, 5xx, 409 and 423 are worth another try (tus-js-client's
+ * rule), also while the browser says it is offline: a laptop that drops its
+ * Wi-Fi for a minute should carry on, not fail.
+ */
+function worthRetrying(e: tus.DetailedError): boolean {
+  const status = e.originalResponse?.getStatus() ?? 0;
+  return status < 400 || status >= 500 || status === 409 || status === 423;
 }
 
 /**
  * tus uploads for the browser: resumable after a reload (fingerprints in
  * localStorage), retried on network errors, pausable and cancellable.
+ * `onChange` runs when quota moves: an upload was created, finished or cancelled.
  */
-export function useTusUploads(onFinished: () => void) {
+export function useTusUploads(onChange: () => void) {
   const [uploads, setUploads] = useState<TrackedUpload[]>([]);
   const handles = useRef(new Map<string, tus.Upload>());
   const speed = useRef(new Map<string, { t: number; sent: number }>());
 
-  const patch = useCallback((id: string, p: Partial<TrackedUpload>) => {
-    setUploads((list) => list.map((u) => (u.id === id ? { ...u, ...p } : u)));
-  }, []);
+  const patch = useCallback(
+    (id: string, p: Partial<TrackedUpload> | ((u: TrackedUpload) => Partial<TrackedUpload>)) => {
+      setUploads((list) => list.map((u) => (u.id === id ? { ...u, ...(typeof p === "function" ? p(u) : p) } : u)));
+    },
+    [],
+  );
+
+  const progress = useCallback(
+    (id: string, sent: number, total: number) => {
+      const now = performance.now();
+      const prev = speed.current.get(id);
+      if (!prev || now - prev.t >= 500) speed.current.set(id, { t: now, sent });
+      const instant = prev && now - prev.t >= 500 ? ((sent - prev.sent) / (now - prev.t)) * 1000 : null;
+      patch(id, (u) => ({
+        sent,
+        total,
+        state: "uploading",
+        bytesPerSec: instant === null ? u.bytesPerSec : u.bytesPerSec ? 0.7 * u.bytesPerSec + 0.3 * instant : instant,
+      }));
+    },
+    [patch],
+  );
 
   const start = useCallback(
     (id: string, file: File) => {
+      let firstPatch = true;
       const up = new tus.Upload(file, {
         endpoint: "/api/uploads",
         chunkSize: CHUNK,
-        retryDelays: [0, 1000, 3000, 5000, 10000, 20000],
+        retryDelays: RETRY_DELAYS,
         metadata: { filename: file.name, filetype: file.type || "application/octet-stream" },
         storeFingerprintForResuming: true,
         removeFingerprintOnSuccess: true,
-        onProgress: (sent, total) => {
-          const now = performance.now();
-          const prev = speed.current.get(id);
-          let bps = 0;
-          if (prev && now - prev.t > 250) {
-            bps = ((sent - prev.sent) / (now - prev.t)) * 1000;
-            speed.current.set(id, { t: now, sent });
-          } else if (!prev) speed.current.set(id, { t: now, sent });
-          setUploads((list) =>
-            list.map((u) =>
-              u.id === id ? { ...u, sent, total, state: "uploading", bytesPerSec: bps || u.bytesPerSec } : u,
-            ),
-          );
+        onUploadUrlAvailable: () => {
+          patch(id, { accepted: true });
+          onChange();
         },
+        onBeforeRequest: (req) => {
+          if (req.getMethod() !== "PATCH") return;
+          const offset = Number(req.getHeader("Upload-Offset") ?? 0);
+          if (firstPatch && offset > 0) patch(id, { resumedFrom: offset, sent: offset });
+          firstPatch = false;
+        },
+        onShouldRetry: (e, attempt) => {
+          const retry = worthRetrying(e);
+          if (retry) {
+            firstPatch = true;
+            patch(id, { state: "retrying", retries: attempt + 1, bytesPerSec: 0, error: errorText(e) });
+          }
+          return retry;
+        },
+        onProgress: (sent, total) => progress(id, sent, total),
         onSuccess: (payload) => {
           const datasetId = payload.lastResponse.getHeader("Upload-Dataset-Id") ?? undefined;
-          patch(id, { state: "done", sent: file.size, datasetId });
-          onFinished();
+          patch(id, { state: "done", sent: file.size, bytesPerSec: 0, datasetId, error: undefined });
+          onChange();
         },
-        onError: (e) => patch(id, { state: "error", error: errorText(e) }),
+        onError: (e) => {
+          patch(id, { state: "error", error: errorText(e), bytesPerSec: 0 });
+          onChange();
+        },
       });
       handles.current.set(id, up);
-      patch(id, { state: "uploading", error: undefined });
       void up.findPreviousUploads().then((previous) => {
         if (previous[0]) up.resumeFromPreviousUpload(previous[0]);
         up.start();
       });
     },
-    [onFinished, patch],
+    [onChange, patch, progress],
   );
 
   const add = useCallback(
     (files: File[]) => {
-      const added = files.map((file) => ({
+      const added: TrackedUpload[] = files.map((file) => ({
         id: `${file.name}-${file.size}-${file.lastModified}-${Math.random().toString(36).slice(2, 8)}`,
         file,
         sent: 0,
         total: file.size,
-        state: "queued" as const,
+        state: "queued",
         bytesPerSec: 0,
+        retries: 0,
+        accepted: false,
       }));
       setUploads((list) => [...list, ...added]);
       for (const a of added) start(a.id, a.file);
@@ -100,21 +151,20 @@ export function useTusUploads(onFinished: () => void) {
 
   const resume = useCallback(
     (id: string) => {
-      const h = handles.current.get(id);
-      if (!h) return;
       speed.current.delete(id);
       patch(id, { state: "uploading", error: undefined });
-      h.start();
+      handles.current.get(id)?.start();
     },
     [patch],
   );
 
   const cancel = useCallback(
     (id: string) => {
-      void handles.current.get(id)?.abort(true);
+      // abort(true) sends DELETE: the server drops the bytes and gives the quota back.
+      void handles.current.get(id)?.abort(true).then(onChange, onChange);
       patch(id, { state: "cancelled", bytesPerSec: 0 });
     },
-    [patch],
+    [onChange, patch],
   );
 
   return { uploads, add, pause, resume, cancel };

@@ -1,50 +1,45 @@
 import { isDomainError } from "@scrollintel/core/errors";
-import { resolveUserTenant } from "@scrollintel/core/services/auth-service";
-import { abandonUpload } from "@scrollintel/core/services/upload-service";
 import { resolveCaller, requestMeta } from "@/server/auth/resolve-caller";
+import { resolveTenantCtx } from "@/server/auth/resolve-tenant";
 import { services } from "@/server/services";
 import { HTTP_STATUS } from "@/server/trpc/errors";
-import { tusServer, uploadCaller } from "@/server/tus/tus-server";
+import { handleUpload } from "@/server/tus/handle-upload";
+import { tusServer } from "@/server/tus/tus-server";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 const TUS_HEADERS = { "Tus-Resumable": "1.0.0" };
 
-function plain(status: number, message: string): Response {
-  return new Response(`${message}\n`, { status, headers: { ...TUS_HEADERS, "content-type": "text/plain" } });
+function plain(status: number, message: string, headers: Record<string, string> = {}): Response {
+  return new Response(`${message}\n`, {
+    status,
+    headers: { ...TUS_HEADERS, "content-type": "text/plain", ...headers },
+  });
 }
 
 /**
  * tus endpoint. Every request (POST, PATCH, HEAD, DELETE) is authenticated
- * and bound to the caller's tenant before tus sees it.
+ * (session or API key) and bound to the caller's tenant before tus sees it.
  */
 async function handler(req: Request): Promise<Response> {
   if (req.method === "OPTIONS") return tusServer().handleWeb(req);
   if (req.method === "POST" && req.headers.has("upload-defer-length")) {
     return plain(400, "Upload-Length is required: uploads of unknown length are not accepted.");
   }
-  const caller = await resolveCaller();
-  if (!caller) return plain(401, "Sign in first.");
-  const meta = requestMeta(req);
   const { db } = services();
   let ctx;
   try {
-    ctx = await resolveUserTenant(db, {
-      userId: caller.userId,
-      tenantSlug: meta.tenantSlug,
-      actor: { type: "USER", id: caller.userId, ip: meta.ip, userAgent: meta.userAgent },
-    });
+    const caller = await resolveCaller(db, req);
+    if (!caller) return plain(401, "Sign in or send an API key (Authorization: Bearer …).");
+    ctx = await resolveTenantCtx(db, caller, requestMeta(req));
   } catch (e) {
-    if (isDomainError(e)) return plain(HTTP_STATUS[e.code], e.message);
-    throw e;
+    if (!isDomainError(e)) throw e;
+    const retryAfter = e.details?.retryAfter;
+    return plain(HTTP_STATUS[e.code], e.message, retryAfter !== undefined ? { "Retry-After": String(retryAfter) } : {});
   }
-  const res = await uploadCaller.run(ctx, () => tusServer().handleWeb(req));
-  if (req.method === "DELETE" && res.status === 204) {
-    const id = new URL(req.url).pathname.split("/").pop() ?? "";
-    await abandonUpload(db, ctx, { uploadId: id, status: "TERMINATED" });
-  }
-  return res;
+  // tus runs inside the uploadCaller AsyncLocalStorage, so its hooks act as this ctx only.
+  return handleUpload(req, ctx);
 }
 
 export { handler as GET, handler as POST, handler as PATCH, handler as HEAD, handler as DELETE, handler as OPTIONS };

@@ -1,19 +1,16 @@
 import { z } from "zod";
-import { findAuditEvents } from "@scrollintel/core/services/audit-service";
+import { findAuditEvents } from "@scrollintel/core/services/audit-query-service";
 import { tenantProcedure } from "../../init";
+import { ZAuditFilter } from "./audit-filter-input";
 
 export const listAuditEvents = tenantProcedure("audit.read")
   .input(
-    z.object({
+    ZAuditFilter.extend({
       limit: z.number().int().min(1).max(200).default(50),
       cursor: z.number().int().positive().nullish(),
-      action: z.string().max(64).optional(),
     }),
   )
-  .query(({ ctx, input }) =>
-    findAuditEvents(ctx.db, ctx.tenant, {
-      limit: input.limit,
-      beforeSeq: input.cursor ?? undefined,
-      action: input.action,
-    }),
-  );
+  .query(({ ctx, input }) => {
+    const { cursor, ...rest } = input;
+    return findAuditEvents(ctx.db, ctx.tenant, { ...rest, beforeSeq: cursor ?? undefined });
+  });

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { resolveUserTenant } from "@scrollintel/core/services/auth-service";
-import { authedProcedure } from "../../init";
+import { userProcedure } from "../../init";
 
 export const TENANT_COOKIE = "si_tenant";
 
 /** Makes another of the caller's workspaces the active one (NOT_FOUND if not a member). */
-export const switchTenant = authedProcedure
+export const switchTenant = userProcedure
   .input(z.object({ slug: z.string().min(1).max(64) }))
   .mutation(async ({ ctx, input }) => {
     const t = await resolveUserTenant(ctx.db, {

@@ -1,0 +1,89 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import { percentUsed } from "@scrollintel/core/quota";
+import { Card, CardBody, CardHeader } from "@scrollintel/ui/card";
+import { ErrorNotice } from "@scrollintel/ui/empty-state";
+import { QuotaMeter } from "@scrollintel/ui/quota-meter";
+import { ResultChart } from "@scrollintel/ui/result-chart";
+import { formatBytes, formatCount } from "@/components/format";
+import { StorageMeter } from "@/components/storage-meter";
+import { useTRPC } from "@/trpc/client";
+
+const MB = 1024 * 1024;
+
+export default function UsagePage() {
+  const trpc = useTRPC();
+  const summary = useQuery(trpc.usage.summary.queryOptions());
+  const daily = useQuery(trpc.usage.daily.queryOptions({ days: 30 }));
+  if (summary.error) return <ErrorNotice message={summary.error.message} />;
+  const s = summary.data;
+  const q = s?.quota;
+  const series = (daily.data ?? []).map((d) => ({
+    day: String(d.day).slice(5),
+    "ingested MB": Math.round(Number(d.INGEST_BYTES ?? 0) / MB),
+    "scanned MB": Math.round(Number(d.SCAN_BYTES ?? 0) / MB),
+    queries: Number(d.QUERIES ?? 0),
+  }));
+  return (
+    <div className="space-y-6">
+      <Card>
+        <CardHeader title="Quotas" description={s ? `This month (${s.month}) and now` : undefined} />
+        <CardBody className="grid gap-6 md:grid-cols-3">
+          {s && q ? (
+            <>
+              <StorageMeter label="Storage" quota={q} />
+              <QuotaMeter
+                label="Ingested this month"
+                percent={percentUsed(s.ingestBytes, q.ingestBytesMonthLimit)}
+                usedLabel={formatBytes(s.ingestBytes)}
+                limitLabel={formatBytes(q.ingestBytesMonthLimit)}
+              />
+              <QuotaMeter
+                label="Scanned by queries this month"
+                percent={percentUsed(s.scanBytes, q.scanBytesMonthLimit)}
+                usedLabel={formatBytes(s.scanBytes)}
+                limitLabel={formatBytes(q.scanBytesMonthLimit)}
+              />
+              <dl className="grid grid-cols-2 gap-2 text-sm md:col-span-3 md:grid-cols-4">
+                <div>
+                  <dt className="text-slate-500">Largest file</dt>
+                  <dd className="font-medium">{formatBytes(q.maxFileBytes)}</dd>
+                </div>
+                <div>
+                  <dt className="text-slate-500">Jobs running / limit</dt>
+                  <dd className="font-medium">
+                    {s.activeJobs} / {q.concurrentJobsLimit}
+                  </dd>
+                </div>
+                <div>
+                  <dt className="text-slate-500">API requests per minute</dt>
+                  <dd className="font-medium">{formatCount(q.apiRequestsPerMinute)}</dd>
+                </div>
+                <div>
+                  <dt className="text-slate-500">Queries this month</dt>
+                  <dd className="font-medium">{formatCount(s.queries)}</dd>
+                </div>
+              </dl>
+            </>
+          ) : (
+            <p className="text-sm text-slate-500">Loading…</p>
+          )}
+        </CardBody>
+      </Card>
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card>
+          <CardHeader title="Data ingested and scanned per day" description="Last 30 days, MB" />
+          <CardBody>
+            <ResultChart kind="bar" data={series} x="day" y={["ingested MB", "scanned MB"]} height={260} />
+          </CardBody>
+        </Card>
+        <Card>
+          <CardHeader title="Queries per day" description="Last 30 days" />
+          <CardBody>
+            <ResultChart kind="line" data={series} x="day" y={["queries"]} height={260} />
+          </CardBody>
+        </Card>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { updateTenantQuota as update } from "@scrollintel/core/services/tenant-admin-service";
+import { platformProcedure } from "../../init";
+import { adminActor } from "./admin-actor";
+
+const bytes = z.bigint().min(0n);
+
+export const updateTenantQuota = platformProcedure
+  .input(
+    z.object({
+      tenantId: z.string().min(1).max(64),
+      storageBytesLimit: bytes,
+      maxFileBytes: bytes,
+      ingestBytesMonthLimit: bytes,
+      scanBytesMonthLimit: bytes,
+      concurrentJobsLimit: z.number().int().min(0).max(10_000),
+      apiRequestsPerMinute: z.number().int().min(0).max(1_000_000),
+    }),
+  )
+  .mutation(({ ctx, input }) => {
+    const { tenantId, ...limits } = input;
+    return update(ctx.db, adminActor(ctx), tenantId, limits);
+  });

@@ -1,0 +1,7 @@
+import { verifyOwnAuditChain } from "@scrollintel/core/services/audit-query-service";
+import { tenantProcedure } from "../../init";
+
+/** Recomputes this tenant's hash chain and reports the first break, if any. */
+export const verifyAuditChain = tenantProcedure("audit.read").mutation(({ ctx }) =>
+  verifyOwnAuditChain(ctx.db, ctx.tenant),
+);

@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { acceptInvitation } from "@scrollintel/core/services/invitation-service";
+import { TENANT_COOKIE } from "../tenant/switch-tenant";
+import { publicProcedure } from "../../init";
+
+/** Creates an account from an invitation link; the page then signs the new user in. */
+export const acceptAsNewUser = publicProcedure
+  .input(
+    z.object({
+      token: z.string().min(16).max(128),
+      email: z.email().max(254),
+      name: z.string().trim().min(1).max(100),
+      password: z.string().min(10, "Use at least 10 characters.").max(200),
+    }),
+  )
+  .mutation(async ({ ctx, input }) => {
+    const r = await acceptInvitation(ctx.db, {
+      token: input.token,
+      newUser: { email: input.email, name: input.name, password: input.password },
+    });
+    ctx.resHeaders.append(
+      "set-cookie",
+      `${TENANT_COOKIE}=${r.tenantSlug}; Path=/; SameSite=Lax; HttpOnly; Max-Age=31536000`,
+    );
+    return { tenantSlug: r.tenantSlug };
+  });

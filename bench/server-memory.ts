@@ -1,0 +1,63 @@
+// Memory of a server process tree, read from /proc (Linux): VmHWM is the
+// kernel's own record of a process's peak resident set, so no sampling can
+// miss a spike.
+import fs from "node:fs";
+
+function children(pid: number): number[] {
+  const out: number[] = [];
+  const taskDir = `/proc/${pid}/task`;
+  for (const tid of fs.existsSync(taskDir) ? fs.readdirSync(taskDir) : []) {
+    const list = fs.readFileSync(`${taskDir}/${tid}/children`, "utf8").trim();
+    if (list) out.push(...list.split(/\s+/).map(Number));
+  }
+  return out;
+}
+
+/** The pid and every descendant. */
+export function processTree(pid: number): number[] {
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) all.push(...children(all[i]!));
+  return all;
+}
+
+function statusField(pid: number, field: string): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+/** Peak RSS in MiB of the largest process in the tree (the one that serves requests). */
+export function peakRssMib(rootPid: number): number {
+  const peaks = processTree(rootPid).map((p) => {
+    try {
+      return statusField(p, "VmHWM");
+    } catch {
+      return 0; // exited meanwhile
+    }
+  });
+  return Math.max(0, ...peaks) / 1024 ** 2;
+}
+
+/** The pid of the process listening on a local TCP port (for a server the benchmark did not start). */
+export function pidListeningOn(port: number): number | null {
+  const hex = port.toString(16).toUpperCase().padStart(4, "0");
+  const inodes = new Set<string>();
+  for (const f of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    if (!fs.existsSync(f)) continue;
+    for (const line of fs.readFileSync(f, "utf8").split("\n").slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      // local_address ends in :PORT, state 0A is LISTEN
+      if (cols[1]?.endsWith(`:${hex}`) && cols[3] === "0A") inodes.add(cols[9]!);
+    }
+  }
+  for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+        const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m && inodes.has(m[1]!)) return Number(pid);
+      }
+    } catch {
+      // not ours to read, or gone
+    }
+  }
+  return null;
+}

@@ -1,0 +1,129 @@
+import type { Readable } from "node:stream";
+import {
+  AbortMultipartUploadCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  S3Client,
+  type S3ClientConfig,
+} from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import type { StorageDriver, StoredObject } from "./storage-driver";
+
+/** Parts of 16 MiB, 4 at a time: a put holds at most 64 MiB in memory and reaches 160 GiB in 10,000 parts. */
+const PUT_PART_BYTES = 16 * 1024 * 1024;
+const PUT_QUEUE = 4;
+
+function isNotFound(e: unknown): boolean {
+  const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return err.name === "NotFound" || err.name === "NoSuchKey" || err.$metadata?.httpStatusCode === 404;
+}
+
+/** Objects in one S3-compatible bucket (MinIO, AWS S3). */
+export class S3Storage implements StorageDriver {
+  readonly kind = "s3" as const;
+  readonly bucket: string;
+  readonly client: S3Client;
+
+  constructor(opts: S3ClientConfig & { bucket: string }) {
+    const { bucket, ...clientConfig } = opts;
+    this.bucket = bucket;
+    this.client = new S3Client(clientConfig);
+  }
+
+  localPath(): string | null {
+    return null;
+  }
+
+  async put(key: string, body: Readable): Promise<void> {
+    // A multipart upload becomes visible only on CompleteMultipartUpload; a failed one is aborted.
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: key, Body: body },
+      partSize: PUT_PART_BYTES,
+      queueSize: PUT_QUEUE,
+      leavePartsOnError: false,
+    });
+    await upload.done();
+  }
+
+  async get(key: string): Promise<Readable> {
+    const r = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    return r.Body as Readable;
+  }
+
+  async stat(key: string): Promise<StoredObject | null> {
+    try {
+      const r = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return { key, size: Number(r.ContentLength ?? 0) };
+    } catch (e) {
+      if (isNotFound(e)) return null;
+      throw e;
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<StoredObject> {
+    let token: string | undefined;
+    do {
+      const r = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      const page = (r.Contents ?? [])
+        .filter((o) => o.Key)
+        .map((o) => ({ key: o.Key!, size: Number(o.Size ?? 0) }))
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      yield* page;
+      token = r.IsTruncated ? r.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  async deletePrefix(prefix: string): Promise<number> {
+    let n = 0;
+    let batch: string[] = [];
+    const flush = async () => {
+      if (!batch.length) return;
+      await this.client.send(
+        new DeleteObjectsCommand({
+          Bucket: this.bucket,
+          Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+        }),
+      );
+      n += batch.length;
+      batch = [];
+    };
+    for await (const o of this.list(prefix)) {
+      batch.push(o.key);
+      if (batch.length === 1000) await flush();
+    }
+    await flush();
+    await this.abortUploads(prefix);
+    return n;
+  }
+
+  /** Aborts unfinished multipart uploads under a prefix: their parts are billed storage until then. */
+  async abortUploads(prefix: string): Promise<number> {
+    let n = 0;
+    let marker: { KeyMarker?: string; UploadIdMarker?: string } = {};
+    for (;;) {
+      const r = await this.client.send(
+        new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: prefix, ...marker }),
+      );
+      for (const u of r.Uploads ?? []) {
+        if (!u.Key || !u.UploadId) continue;
+        await this.client.send(
+          new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: u.Key, UploadId: u.UploadId }),
+        );
+        n++;
+      }
+      if (!r.IsTruncated) return n;
+      marker = { KeyMarker: r.NextKeyMarker, UploadIdMarker: r.NextUploadIdMarker };
+    }
+  }
+}
