@@ -86,4 +86,28 @@ describe("query API and downloads", () => {
     expect(page.status).toBe("READY");
     expect(page.rows[0]!.n).toBe(String(3000 - 1 - 5 * 500));
   });
+
+  it("does the same with an API key: run, wait, download", async () => {
+    const owner = await signInCookie(baseUrl, "owner@acme.test");
+    const { key } = await mutation<{ key: string }>(owner, "apiKey.create", { name: "bi tool", scopes: ["query"] });
+    const bearer = { authorization: `Bearer ${key}` };
+    const res = await fetch(`${baseUrl}/api/trpc/query.run`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...bearer },
+      body: JSON.stringify({ json: { sql: "SELECT 7 AS seven", waitMs: 30_000 } }),
+    });
+    const run = ((await res.json()) as { result: { data: { json: { id: string; status: string } } } }).result.data.json;
+    expect(run.status).toBe("SUCCEEDED");
+    const file = await fetch(`${baseUrl}/api/queries/${run.id}/download?format=parquet`, { headers: bearer });
+    expect(file.status).toBe(200);
+    expect(
+      Buffer.from(await file.arrayBuffer())
+        .subarray(0, 4)
+        .toString(),
+    ).toBe("PAR1");
+    const other = await fetch(`${baseUrl}/api/queries/${run.id}/download?format=parquet`, {
+      headers: { authorization: "Bearer si_000000000000_nope" },
+    });
+    expect(other.status).toBe(401);
+  });
 });
