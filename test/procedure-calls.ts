@@ -5,6 +5,7 @@ import type { Db } from "@scrollintel/core/db/client";
 import { createApiKey } from "@scrollintel/core/services/api-key-service";
 import { createInvitation } from "@scrollintel/core/services/invitation-service";
 import { createQueryRun } from "@scrollintel/core/services/query-service";
+import { createSavedQuery } from "@scrollintel/core/services/saved-query-service";
 import { createUpload, finishUpload } from "@scrollintel/core/services/upload-service";
 import { createMember, ctxOf, type TestUser } from "./factories";
 import type { callerFor } from "./trpc-caller";
@@ -17,6 +18,7 @@ export interface Targets {
   datasetId: string;
   versionId: string;
   queryId: string;
+  savedQueryId: string;
   apiKeyId: string;
   invitationId: string;
   memberId: string;
@@ -26,8 +28,16 @@ export interface Targets {
 export async function makeTargets(db: Db, owner: TestUser): Promise<Targets> {
   const up = await createUpload(db, ctxOf(owner), { filename: "secret.csv", sizeBytes: 10n });
   const { datasetId } = await finishUpload(db, ctxOf(owner), { uploadId: up.uploadId, storedBytes: 10n });
+  // READY, so the tenant's schema (dataset and column names) is there for query.schema to leak.
+  await db.datasetVersion.updateMany({
+    where: { datasetId },
+    data: { status: "READY", columns: [{ name: "secret_col", type: "VARCHAR" }] },
+  });
+  await db.dataset.update({ where: { id: datasetId }, data: { status: "READY", readyVersion: 1 } });
   const versionId = (await db.datasetVersion.findFirstOrThrow({ where: { datasetId } })).id;
   const { id: queryId } = await createQueryRun(db, ctxOf(owner), { sql: "SELECT * FROM secret" });
+  const saved = { name: "secret report", description: "", sql: "SELECT * FROM secret", chart: null, shared: false };
+  const { id: savedQueryId } = await createSavedQuery(db, ctxOf(owner), saved);
   const { apiKey } = await createApiKey(db, ctxOf(owner), { name: "k", scopes: ["read"] });
   const { invitation } = await createInvitation(db, ctxOf(owner), { role: "VIEWER" });
   const member = await createMember(db, { id: owner.tenantId, slug: owner.slug }, "VIEWER");
@@ -37,6 +47,7 @@ export async function makeTargets(db: Db, owner: TestUser): Promise<Targets> {
     datasetId,
     versionId,
     queryId,
+    savedQueryId,
     apiKeyId: apiKey.id,
     invitationId: invitation.id,
     memberId: member.id,
@@ -57,6 +68,15 @@ export const PROCEDURE_CALLS: Record<string, (api: Api, t: Targets) => Promise<u
   "query.run": (api) => api.query.run({ sql: "SELECT 1", waitMs: 0 }),
   "query.get": (api, t) => api.query.get({ id: t.queryId }),
   "query.list": (api) => api.query.list({ limit: 100 }),
+  "query.cancel": (api, t) => api.query.cancel({ id: t.queryId }),
+  "query.page": (api, t) => api.query.page({ id: t.queryId, page: 0, waitMs: 0 }),
+  "query.export": (api, t) => api.query.export({ id: t.queryId, format: "csv", waitMs: 0 }),
+  "query.schema": (api) => api.query.schema(),
+  "savedQuery.list": (api) => api.savedQuery.list(),
+  "savedQuery.get": (api, t) => api.savedQuery.get({ id: t.savedQueryId }),
+  "savedQuery.create": (api) => api.savedQuery.create({ name: "mine", sql: "SELECT 1" }),
+  "savedQuery.update": (api, t) => api.savedQuery.update({ id: t.savedQueryId, patch: { sql: "SELECT 2" } }),
+  "savedQuery.delete": (api, t) => api.savedQuery.delete({ id: t.savedQueryId }),
   "audit.list": (api) => api.audit.list({ limit: 200 }),
   "audit.verify": (api) => api.audit.verify(),
   "quota.get": (api) => api.quota.get(),
@@ -92,6 +112,8 @@ export const PROCEDURE_CALLS: Record<string, (api: Api, t: Targets) => Promise<u
       scanBytesMonthLimit: GB,
       concurrentJobsLimit: 1,
       apiRequestsPerMinute: 1,
+      queryMemoryLimitMb: 256,
+      queryTimeoutMs: 5000,
     }),
   "admin.audit": (api, t) => api.admin.audit({ tenantId: t.tenantId, limit: 10 }),
   "admin.verifyChain": (api, t) => api.admin.verifyChain({ tenantId: t.tenantId }),

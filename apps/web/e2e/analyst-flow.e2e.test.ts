@@ -72,6 +72,58 @@ describe("analyst flow", () => {
     await page.screenshot({ path: path.join(shots, "e2e-4-query-chart.png"), fullPage: true });
   });
 
+  it("answers the same query again from the cache", async () => {
+    await page.getByRole("button", { name: "Run", exact: true }).click();
+    await page.getByTestId("result-summary").filter({ hasText: "from cache" }).waitFor({ timeout: 30_000 });
+  });
+
+  it("sorts a column on the worker", async () => {
+    await page.getByRole("columnheader", { name: /^revenue/ }).click();
+    await page.getByRole("columnheader", { name: /^revenue/ }).click();
+    await page.locator('[role="columnheader"][aria-sort="descending"]').waitFor();
+    await page.locator('[role="row"]:not([aria-busy]) [role="gridcell"]').first().waitFor();
+    const revenues = await page.locator('[role="row"]').locator("[role=gridcell]:nth-child(3)").allTextContents();
+    const nums = revenues.map(Number);
+    expect(nums).toEqual([...nums].sort((a, b) => b - a));
+  });
+
+  it("saves the query with its chart, shared with the workspace", async () => {
+    await page.getByLabel("Chart", { exact: true }).selectOption("line");
+    await page.getByRole("button", { name: "Save…" }).click();
+    await page.getByLabel("Query name").fill("Revenue by region");
+    await page.getByLabel("share with workspace").check();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByRole("tab", { name: "Saved" }).click();
+    const saved = page.getByTestId("saved-query").filter({ hasText: "Revenue by region" });
+    await saved.waitFor();
+    await expect(saved.textContent()).resolves.toMatch(/shared.*line chart/);
+    await page.screenshot({ path: path.join(shots, "e2e-4a-saved-query.png"), fullPage: true });
+  });
+
+  it("pages through every row of a large result and downloads it as CSV", async () => {
+    await page.getByRole("tab", { name: "Datasets" }).click();
+    const editor = page.getByLabel("SQL");
+    await editor.fill("SELECT * FROM regional_sales");
+    await editor.press("Control+Enter");
+    await expect(
+      page.getByTestId("result-summary").filter({ hasText: "2,000 rows" }).textContent({ timeout: 30_000 }),
+    ).resolves.toMatch(/^2,000 rows/);
+    const grid = page.getByRole("grid");
+    await grid.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    // Rows past the preview (1,000) come from the worker's result pages.
+    const lastRow = page.locator('[role="row"]:not([aria-busy])').filter({ hasText: /^2000/ });
+    await lastRow.waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(shots, "e2e-4b-query-last-page.png"), fullPage: true });
+    const [download] = await Promise.all([
+      page.waitForEvent("download", { timeout: 60_000 }),
+      page.getByRole("button", { name: "CSV" }).click(),
+    ]);
+    const file = await download.path();
+    const lines = fs.readFileSync(file, "utf8").trim().split("\n");
+    expect(lines[0]).toBe("region,product,units,revenue");
+    expect(lines).toHaveLength(2001);
+  });
+
   it("shows a sandbox refusal as a clear error", async () => {
     const editor = page.getByLabel("SQL");
     await editor.fill("SELECT * FROM read_csv('/etc/passwd')");

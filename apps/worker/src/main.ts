@@ -1,17 +1,27 @@
+import path from "node:path";
 import { makeWorkerUtils, run, Logger as GraphileLogger } from "graphile-worker";
 import { createDb } from "@scrollintel/core/db/client";
+import { NotifyListener } from "@scrollintel/core/db/notify-listener";
+import { QUERY_CANCEL_CHANNEL } from "@scrollintel/core/jobs";
 import { createLogger } from "@scrollintel/core/logger";
 import { createStorage } from "@scrollintel/core/storage/create-storage";
 import { CRONTAB } from "./crontab";
 import { loadWorkerConfig } from "./env";
+import { SpareDuck } from "./duck/spare-duck";
+import { TenantSessions } from "./duck/tenant-sessions";
 import { startHealthServer } from "./health-server";
 import { makeExpireUploadsTask } from "./tasks/expire-uploads";
 import { startIngestRecovery } from "./ingest-recovery";
 import { makeIngestTask } from "./tasks/ingest";
 import { makeMaintenanceTask } from "./tasks/maintenance";
 import { makeQueryTask } from "./tasks/query";
+import { makeQueryExportTask } from "./tasks/query-export";
+import { makeQueryPageTask } from "./tasks/query-page";
 import { makeUsageRollupTask } from "./tasks/usage-rollup";
 import type { WorkerDeps } from "./worker-deps";
+
+/** How long a tenant's sandboxed DuckDB instance stays open (warm) after its last query. */
+const SESSION_IDLE_MS = 60_000;
 
 async function main() {
   const config = loadWorkerConfig();
@@ -19,7 +29,23 @@ async function main() {
   if (!config.DATABASE_URL)
     throw new Error("DATABASE_URL is not set (the start script sets it for the embedded database)");
   const db = createDb(config.DATABASE_URL);
-  const deps: WorkerDeps = { config, db, storage: createStorage(config), log };
+  const cancels = new NotifyListener(config.DATABASE_URL, QUERY_CANCEL_CHANNEL, log);
+  await cancels.ready();
+  const spareDuck = new SpareDuck({
+    memoryLimit: config.DUCKDB_MEMORY_LIMIT,
+    threads: config.DUCKDB_THREADS,
+    tempDir: path.join(config.dataDir, "work", "spare-spill"),
+  });
+  spareDuck.warm();
+  const sessions = new TenantSessions({
+    workDir: path.join(config.dataDir, "work"),
+    threads: config.DUCKDB_THREADS,
+    idleMs: SESSION_IDLE_MS,
+    maxInstances: Math.max(2, config.WORKER_CONCURRENCY * 2),
+    spare: spareDuck,
+    log,
+  });
+  const deps: WorkerDeps = { config, db, storage: createStorage(config), log, cancels, spareDuck, sessions };
   const runner = await run({
     connectionString: config.DATABASE_URL,
     concurrency: config.WORKER_CONCURRENCY,
@@ -35,6 +61,8 @@ async function main() {
     taskList: {
       ingest: makeIngestTask(deps),
       query: makeQueryTask(deps),
+      "query-page": makeQueryPageTask(deps),
+      "query-export": makeQueryExportTask(deps),
       "usage-rollup": makeUsageRollupTask(deps),
       maintenance: makeMaintenanceTask(deps),
       "expire-uploads": makeExpireUploadsTask(deps),
@@ -49,6 +77,9 @@ async function main() {
   stopRecovery();
   await utils.release();
   health.close();
+  await cancels.close();
+  await sessions.closeAll();
+  await spareDuck.close();
   await db.$disconnect();
 }
 

@@ -1,7 +1,10 @@
 import type { Config } from "@scrollintel/core/config";
 import type { Db } from "@scrollintel/core/db/client";
+import type { NotifyListener } from "@scrollintel/core/db/notify-listener";
 import type { Logger } from "@scrollintel/core/logger";
 import type { StorageDriver } from "@scrollintel/core/storage/storage-driver";
+import type { SpareDuck } from "./duck/spare-duck";
+import type { TenantSessions } from "./duck/tenant-sessions";
 
 /** What every task handler is given: built once at boot in main.ts. */
 export interface WorkerDeps {
@@ -9,4 +12,10 @@ export interface WorkerDeps {
   db: Db;
   storage: StorageDriver;
   log: Logger;
+  /** NOTIFYs of cancelled query runs; absent in tests that do not cancel. */
+  cancels?: NotifyListener;
+  /** A DuckDB instance opened ahead of the next query; without it tasks open their own. */
+  spareDuck?: SpareDuck;
+  /** Sandboxed DuckDB instances per tenant, kept warm between queries; without it each query opens its own. */
+  sessions?: TenantSessions;
 }

@@ -4,7 +4,10 @@ import type { Tx } from "./db/client";
 /** Every background task: its name and the payload its handler parses first. */
 export const JOBS = {
   ingest: z.object({ datasetVersionId: z.string().min(1) }),
-  query: z.object({ queryRunId: z.string().min(1) }),
+  /** `fingerprint`: the dataset versions the cache key was made from; a run that sees others is not cached. */
+  query: z.object({ queryRunId: z.string().min(1), fingerprint: z.string().optional() }),
+  "query-page": z.object({ pageId: z.string().min(1) }),
+  "query-export": z.object({ exportId: z.string().min(1) }),
   /** Cron (see the worker's crontab): graphile-worker adds `_cron` to the payload. */
   "expire-uploads": z.looseObject({}),
 } as const;
@@ -34,5 +37,8 @@ export async function addJob<N extends JobName>(
   )`;
 }
 
-/** Channel the worker NOTIFYs when a query run finishes (payload: its id). */
+/** Channel the worker NOTIFYs when a query run, result page or export finishes (payload: its id). */
 export const QUERY_DONE_CHANNEL = "scrollintel_query_done";
+
+/** Channel the web NOTIFYs when a user cancels a running query (payload: the run id). */
+export const QUERY_CANCEL_CHANNEL = "scrollintel_query_cancel";

@@ -37,6 +37,10 @@ export function resultKey(tenantId: string, queryRunId: string): string {
   return `${tenantPrefix(tenantId)}results/${assertId(queryRunId, "query id")}.parquet`;
 }
 
+export function resultExportKey(tenantId: string, queryRunId: string, format: "csv"): string {
+  return `${tenantPrefix(tenantId)}results/${assertId(queryRunId, "query id")}.${format}`;
+}
+
 /** Parses a key back into its tenant; null when the key is not one of ours. */
 export function tenantOfKey(key: string): string | null {
   const m = /^tenants\/([a-z0-9]{8,40})\//.exec(key);

@@ -4,8 +4,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDuck, lit, openDuck } from "./open-duck";
 import { checkUserSql, lockDownSession } from "./sandbox";
+import { SpareDuck } from "./spare-duck";
 
 // Two tenants' Parquet on one disk; the session is locked down for tenant A only.
+// Every escape attempt the sandbox must refuse is listed in `refused` below.
 let root: string;
 let fileA: string;
 let fileB: string;
@@ -74,12 +76,31 @@ describe("query sandbox", () => {
     ["CALL", `CALL pragma_version()`, /this statement is a CALL/],
     ["EXPORT DATABASE", `EXPORT DATABASE '/tmp/si-export'`, /this statement is an EXPORT|Permission Error/],
     ["CREATE", `CREATE TABLE t AS SELECT 1`, /this statement is a CREATE/],
+    ["another tenant's file through query()", `SELECT * FROM query('SELECT * FROM ''{B}''')`, /Permission Error/],
+    ["a statement smuggled into query()", `SELECT * FROM query('ATTACH ''/tmp/si-escape.duckdb''')`, /single SELECT/],
+    ["a glob over every tenant", `SELECT * FROM read_parquet('{ROOT}/tenants/*/part-0.parquet')`, /Permission Error/],
+    ["another tenant's Parquet metadata", `SELECT * FROM parquet_metadata('{B}')`, /Permission Error/],
+    ["sniff_csv", `SELECT * FROM sniff_csv('/etc/passwd')`, /Permission Error/],
+    ["/proc", `SELECT * FROM read_csv('/proc/self/environ')`, /Permission Error/],
+    ["a file:// URL", `SELECT * FROM read_csv('file:///etc/passwd')`, /Permission Error/],
+    ["an https URL", `SELECT * FROM 'https://example.com/x.csv'`, /Permission Error/],
+    ["an s3 URL", `SELECT * FROM read_parquet('s3://bucket/x.parquet')`, /Permission Error/],
+    ["home directory traversal", `SELECT * FROM read_csv('~/../../etc/passwd')`, /Permission Error/],
+    ["SET VARIABLE", `SET VARIABLE x = 1`, /this statement is a SET/],
+    ["RESET", `RESET lock_configuration`, /this statement is a SET/],
+    ["USE", `USE memory`, /this statement is a SET/],
+    ["DETACH", `DETACH memory`, /this statement is a DETACH/],
+    ["CREATE SECRET", `CREATE SECRET s (TYPE s3)`, /Permission Error|this statement is a CREATE/],
+    ["IMPORT DATABASE", `IMPORT DATABASE '/tmp'`, /Permission Error|this statement is an IMPORT/],
+    ["CHECKPOINT", `CHECKPOINT`, /this statement is a CALL/],
+    ["EXPLAIN ANALYZE", `EXPLAIN ANALYZE SELECT 1`, /this statement is an EXPLAIN/],
+    ["PIVOT, which DuckDB expands to several statements", `PIVOT sales ON id`, /exactly one statement/],
     ["multi-statement", `SELECT 1; SELECT 2`, /exactly one statement; this query has 2/],
     ["SELECT hiding a second statement", `SELECT 1; COPY (SELECT 1) TO '/tmp/x.csv'`, /exactly one statement/],
   ];
 
   it.each(refused)("refuses %s", async (_what, sql, message) => {
-    const q = sql.replaceAll("{A}", fileA).replaceAll("{B}", fileB);
+    const q = sql.replaceAll("{A}", fileA).replaceAll("{B}", fileB).replaceAll("{ROOT}", root);
     await expect(inSandbox(q)).rejects.toThrow(message);
   });
 
@@ -90,6 +111,41 @@ describe("query sandbox", () => {
     const rows = (await d.conn.runAndReadAll(`SELECT count(*)::INT AS n FROM ${lit(fileA)}`)).getRowObjectsJson();
     closeDuck(d);
     expect(rows).toEqual([{ n: 10 }]);
+  });
+
+  it("allows exactly this tenant's files and the result file, and no directory but its own spill", async () => {
+    const [row] = (await inSandbox(
+      "SELECT (SELECT value FROM duckdb_settings() WHERE name = 'allowed_paths') AS paths, " +
+        "(SELECT value FROM duckdb_settings() WHERE name = 'allowed_directories') AS dirs",
+    )) as { paths: string; dirs: string }[];
+    expect(row!.paths).toContain(fileA);
+    expect(row!.paths).toContain(resultPath);
+    expect(row!.paths).not.toContain(fileB);
+    // DuckDB itself adds the session's own spill directory (a fresh one per query in the worker).
+    expect(row!.dirs).toBe(`[${path.join(root, "spill")}/]`);
+  });
+
+  it("gives a spare instance the query's own limits and spill directory before locking", async () => {
+    const spare = new SpareDuck({ memoryLimit: "512MB", threads: 2, tempDir: path.join(root, "spare") });
+    spare.warm();
+    const d = await spare.take({ memoryLimit: "64MB", threads: 1, tempDir: path.join(root, "q1-spill") });
+    try {
+      await lockDownSession(d.conn, { datasets: [{ name: "sales", paths: [fileA] }], resultPath });
+      const rows = (
+        await d.conn.runAndReadAll(
+          `SELECT current_setting('threads') AS threads, current_setting('temp_directory') AS tmp,
+             (SELECT value FROM duckdb_settings() WHERE name = 'allowed_directories') AS dirs`,
+        )
+      ).getRowObjectsJson();
+      expect(rows).toEqual([
+        { threads: "1", tmp: path.join(root, "q1-spill"), dirs: `[${path.join(root, "q1-spill")}/]` },
+      ]);
+      const mem = (await d.conn.runAndReadAll("SELECT current_setting('memory_limit') AS m")).getRowObjectsJson();
+      expect(mem).toEqual([{ m: "61.0 MiB" }]);
+    } finally {
+      closeDuck(d);
+      await spare.close();
+    }
   });
 
   it("keeps the configuration locked", async () => {

@@ -10,17 +10,20 @@ export interface SandboxDataset {
 }
 
 /**
- * Turns a fresh connection into a tenant's sandbox: one view per dataset,
- * file access limited to exactly those files (and the result file), then
- * external access off and configuration locked, all before any user SQL.
+ * Turns a fresh instance into a tenant's sandbox: one view per dataset, file
+ * access limited to exactly those files plus the tenant's own result file or
+ * result directory, then external access off and configuration locked, all
+ * before any user SQL. (DuckDB adds the instance's own spill directory.)
  */
 export async function lockDownSession(
   conn: DuckDBConnection,
-  opts: { datasets: SandboxDataset[]; resultPath: string },
+  opts: { datasets: SandboxDataset[]; resultPath?: string; resultDir?: string; extraPaths?: string[] },
 ): Promise<void> {
-  const allowed = [...opts.datasets.flatMap((d) => d.paths), opts.resultPath];
+  const allowed = [...opts.datasets.flatMap((d) => d.paths), ...(opts.resultPath ? [opts.resultPath] : [])];
+  allowed.push(...(opts.extraPaths ?? []));
+  const dirs = opts.resultDir ? [`${opts.resultDir.replace(/\/+$/, "")}/`] : [];
   await conn.run(`SET allowed_paths = [${allowed.map(lit).join(", ")}]`);
-  await conn.run(`SET allowed_directories = []`);
+  await conn.run(`SET allowed_directories = [${dirs.map(lit).join(", ")}]`);
   for (const d of opts.datasets) {
     await conn.run(`CREATE VIEW ${quoteIdent(d.name)} AS SELECT * FROM read_parquet([${d.paths.map(lit).join(", ")}])`);
   }
@@ -62,4 +65,25 @@ export async function checkUserSql(conn: DuckDBConnection, sql: string): Promise
 
 function firstLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
+}
+
+/**
+ * The dataset views a checked statement reads, from DuckDB's own parse tree
+ * (json_serialize_sql): every base-table reference whose name is a dataset.
+ * A CTE that shadows a dataset's name counts too, so this errs towards more.
+ */
+export async function referencedDatasets(conn: DuckDBConnection, sql: string, names: string[]): Promise<Set<string>> {
+  const byLower = new Map(names.map((n) => [n.toLowerCase(), n]));
+  const found = new Set<string>();
+  const r = await conn.runAndReadAll(`SELECT json_serialize_sql(${lit(sql)}) AS j`);
+  const tree = String(r.getRows()[0]?.[0] ?? "{}");
+  JSON.parse(tree, (_k, v: unknown) => {
+    const ref = v as { type?: string; table_name?: string } | null;
+    if (ref && typeof ref === "object" && ref.type === "BASE_TABLE" && typeof ref.table_name === "string") {
+      const name = byLower.get(ref.table_name.toLowerCase());
+      if (name) found.add(name);
+    }
+    return v;
+  });
+  return found;
 }

@@ -26,6 +26,9 @@ const TABLES = [
   "UsageMonthly",
   "UsageDaily",
   "IngestReject",
+  "SavedQuery",
+  "QueryResultPage",
+  "QueryExport",
 ];
 
 beforeAll(async () => {

@@ -1,60 +1,164 @@
 import type { Db } from "../db/client";
+import { waitUntilDone, type NotifyListener } from "../db/notify-listener";
+import { tenantTx } from "../db/scoped";
 import { notFound } from "../errors";
-import { addJob } from "../jobs";
+import { addJob, QUERY_CANCEL_CHANNEL, QUERY_DONE_CHANNEL } from "../jobs";
 import { checkSqlText } from "../sql-check";
 import { requireActive, requirePermission, type TenantCtx } from "../tenant-context";
 import { appendAudit, auditFromCtx } from "./audit-service";
+import { cacheKeyFor, createRunFromCache } from "./query-cache-service";
+import { readQueryRun, type QueryRunView } from "./query-run-view";
 import { assertJobSlot } from "./quota-service";
-import { tenantTx } from "../db/scoped";
+import { assertScanAllowance } from "./usage-service";
+import { findVisibleDatasets } from "./visible-datasets";
 
-/** Records the query and enqueues it for the sandbox, in one transaction. */
-export async function createQueryRun(db: Db, ctx: TenantCtx, input: { sql: string }): Promise<{ id: string }> {
+const DONE = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
+
+/**
+ * Answers from the result cache when the same SQL already ran over the same
+ * dataset versions; otherwise records the run and enqueues it for the
+ * sandbox, in one transaction.
+ */
+export async function createQueryRun(
+  db: Db,
+  ctx: TenantCtx,
+  input: { sql: string; savedQueryId?: string | null; useCache?: boolean },
+): Promise<{ id: string; cached: QueryRunView | null }> {
+  const started = performance.now();
   requirePermission(ctx, "query.run");
   requireActive(ctx);
   const sql = checkSqlText(input.sql);
   return tenantTx(db, ctx.tenantId, async (tx) => {
+    const savedQueryId = input.savedQueryId ?? null;
+    if (savedQueryId) {
+      const saved = await tx.savedQuery.findFirst({
+        where: { id: savedQueryId, tenantId: ctx.tenantId, OR: [{ ownerId: ctx.actor.id }, { shared: true }] },
+        select: { id: true },
+      });
+      if (!saved) throw notFound("saved query");
+    }
+    const { cacheKey, fingerprint } = await cacheKeyFor(tx, ctx, sql);
+    if (input.useCache !== false) {
+      const hit = await createRunFromCache(tx, ctx, { sql, cacheKey, savedQueryId, started });
+      if (hit) return { id: hit.id, cached: hit };
+    }
+    await assertScanAllowance(tx, ctx.tenantId);
     await assertJobSlot(tx, ctx.tenantId);
-    const run = await tx.queryRun.create({ data: { tenantId: ctx.tenantId, userId: ctx.actor.id, sql } });
+    const run = await tx.queryRun.create({
+      data: { tenantId: ctx.tenantId, userId: ctx.actor.id, sql, cacheKey, savedQueryId },
+      select: { id: true },
+    });
     await tx.job.create({
       data: { tenantId: ctx.tenantId, kind: "query", targetId: run.id, createdBy: ctx.actor.id },
     });
-    await addJob(tx, "query", { queryRunId: run.id }, { jobKey: `query:${run.id}`, maxAttempts: 1, priority: -10 });
+    await addJob(
+      tx,
+      "query",
+      { queryRunId: run.id, fingerprint },
+      { jobKey: `query:${run.id}`, maxAttempts: 1, priority: -10 },
+    );
     await appendAudit(tx, auditFromCtx(ctx, "query.run", run.id, { sql: sql.slice(0, 2000) }));
-    return { id: run.id };
+    return { id: run.id, cached: null };
   });
 }
 
-export async function getQueryRunById(db: Db, ctx: TenantCtx, id: string) {
-  const run = await tenantTx(db, ctx.tenantId, (tx) =>
-    tx.queryRun.findFirst({ where: { id, tenantId: ctx.tenantId } }),
-  );
+/** One run of this tenant; a cache hit carries the preview rows of the run it reuses. */
+export async function getQueryRunById(db: Db, ctx: TenantCtx, id: string): Promise<QueryRunView> {
+  const run = await tenantTx(db, ctx.tenantId, (tx) => readQueryRun(tx, ctx.tenantId, id));
   if (!run) throw notFound("query");
   return run;
 }
 
-export async function findQueryRuns(db: Db, ctx: TenantCtx, opts: { limit: number }) {
-  return tenantTx(db, ctx.tenantId, (tx) =>
+/** The caller's query history, newest first; `cursor` is the last id of the previous page. */
+export async function findQueryRuns(db: Db, ctx: TenantCtx, opts: { limit: number; cursor?: string | null }) {
+  const rows = await tenantTx(db, ctx.tenantId, (tx) =>
     tx.queryRun.findMany({
       where: { tenantId: ctx.tenantId, userId: ctx.actor.id },
-      orderBy: { createdAt: "desc" },
-      take: opts.limit,
-      select: { id: true, sql: true, status: true, rowCount: true, durationMs: true, createdAt: true, error: true },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: opts.limit + 1,
+      ...(opts.cursor ? { cursor: { id: opts.cursor }, skip: 1 } : {}),
+      select: {
+        id: true,
+        sql: true,
+        status: true,
+        rowCount: true,
+        durationMs: true,
+        scanBytes: true,
+        createdAt: true,
+        error: true,
+        cachedFromId: true,
+        savedQueryId: true,
+      },
     }),
   );
+  const items = rows.slice(0, opts.limit).map(({ cachedFromId, ...r }) => ({ ...r, cached: cachedFromId !== null }));
+  return { items, nextCursor: rows.length > opts.limit ? (items.at(-1)?.id ?? null) : null };
 }
 
-const DONE = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
+/**
+ * The run once it has left QUEUED/RUNNING, or as it is after `timeoutMs`;
+ * wakes on NOTIFY when a listener is given, and polls otherwise.
+ */
+export async function waitForQueryRun(
+  db: Db,
+  ctx: TenantCtx,
+  id: string,
+  timeoutMs: number,
+  listener?: NotifyListener | null,
+): Promise<QueryRunView> {
+  let run: QueryRunView | null = null;
+  await waitUntilDone({
+    id,
+    timeoutMs,
+    listener,
+    check: async () => {
+      run = await tenantTx(db, ctx.tenantId, (tx) => readQueryRun(tx, ctx.tenantId, id));
+      return !run || DONE.has(run.status);
+    },
+  });
+  if (!run) throw notFound("query");
+  return run;
+}
 
-/** Waits until a query run leaves QUEUED/RUNNING or `timeoutMs` passes. */
-export async function waitForQueryRun(db: Db, ctx: TenantCtx, id: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let delay = 10;
-  while (Date.now() < deadline) {
-    const r = await tenantTx(db, ctx.tenantId, (tx) =>
-      tx.queryRun.findFirst({ where: { id, tenantId: ctx.tenantId }, select: { status: true } }),
-    );
-    if (!r || DONE.has(r.status)) return;
-    await new Promise((res) => setTimeout(res, Math.min(delay, deadline - Date.now())));
-    delay = Math.min(delay * 2, 200);
-  }
+/**
+ * Stops a queued or running query of the tenant. Anyone who may run queries
+ * may stop one (a runaway query holds the tenant's job slots); the audit
+ * event says who. The row turns CANCELLED here; the worker running it hears
+ * the NOTIFY and interrupts DuckDB.
+ */
+export async function cancelQueryRun(db: Db, ctx: TenantCtx, id: string): Promise<{ status: string }> {
+  requirePermission(ctx, "query.run");
+  return tenantTx(db, ctx.tenantId, async (tx) => {
+    const run = await tx.queryRun.findFirst({
+      where: { id, tenantId: ctx.tenantId },
+      select: { userId: true, status: true },
+    });
+    if (!run) throw notFound("query");
+    if (DONE.has(run.status)) return { status: run.status };
+    const now = new Date();
+    await tx.queryRun.updateMany({
+      where: { id, status: { in: ["QUEUED", "RUNNING"] } },
+      data: { status: "CANCELLED", error: "Cancelled.", finishedAt: now },
+    });
+    await tx.job.updateMany({
+      where: { targetId: id, kind: "query", status: { in: ["QUEUED", "RUNNING"] } },
+      data: { status: "CANCELLED", finishedAt: now, error: "Cancelled." },
+    });
+    await appendAudit(tx, auditFromCtx(ctx, "query.cancel", id, { ranBy: run.userId }));
+    await tx.$executeRaw`SELECT pg_notify(${QUERY_CANCEL_CHANNEL}, ${id}), pg_notify(${QUERY_DONE_CHANNEL}, ${id})`;
+    return { status: "CANCELLED" };
+  });
+}
+
+/** What the SQL editor offers: every dataset a query can see, with its columns. */
+export async function findQuerySchema(db: Db, ctx: TenantCtx) {
+  requirePermission(ctx, "query.read");
+  const datasets = await tenantTx(db, ctx.tenantId, (tx) => findVisibleDatasets(tx, ctx.tenantId));
+  return datasets.map((d) => ({
+    datasetId: d.datasetId,
+    name: d.name,
+    version: d.version,
+    rowCount: d.rowCount,
+    columns: d.columns,
+  }));
 }

@@ -27,6 +27,8 @@ const limits = (storage: bigint) => ({
   scanBytesMonthLimit: 10_000n * MB,
   concurrentJobsLimit: 4,
   apiRequestsPerMinute: 600,
+  queryMemoryLimitMb: 512,
+  queryTimeoutMs: 10_000,
 });
 
 describe("platform tenant administration", () => {

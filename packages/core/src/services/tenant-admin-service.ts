@@ -95,6 +95,8 @@ export interface QuotaLimits {
   scanBytesMonthLimit: bigint;
   concurrentJobsLimit: number;
   apiRequestsPerMinute: number;
+  queryMemoryLimitMb: number;
+  queryTimeoutMs: number;
 }
 
 /**

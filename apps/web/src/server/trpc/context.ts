@@ -1,4 +1,5 @@
 import type { Db } from "@scrollintel/core/db/client";
+import type { NotifyListener } from "@scrollintel/core/db/notify-listener";
 import type { Logger } from "@scrollintel/core/logger";
 import type { ApiKeyPrincipal } from "@scrollintel/core/services/api-key-service";
 
@@ -16,4 +17,6 @@ export interface TrpcContext {
   userAgent: string | null;
   /** Response headers a procedure may add to (cookies, Retry-After). */
   resHeaders: Headers;
+  /** LISTENs for finished query runs, pages and exports; without it waits poll. */
+  queryEvents?: NotifyListener | null;
 }

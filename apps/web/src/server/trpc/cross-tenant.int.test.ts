@@ -47,6 +47,15 @@ const EXPECT: Record<string, Expect> = {
   "query.run": (r) => expect((r as { tenantId: string }).tenantId).toBe(globexOwner.tenantId),
   "query.get": "NOT_FOUND",
   "query.list": noAcme,
+  "query.cancel": "NOT_FOUND",
+  "query.page": "NOT_FOUND",
+  "query.export": "NOT_FOUND",
+  "query.schema": noAcme,
+  "savedQuery.list": noAcme,
+  "savedQuery.get": "NOT_FOUND",
+  "savedQuery.create": (r) => expect((r as { ownerId: string }).ownerId).not.toBe(acmeOwner.id),
+  "savedQuery.update": "NOT_FOUND",
+  "savedQuery.delete": "NOT_FOUND",
   "audit.list": noAcme,
   "audit.verify": noAcme,
   "quota.get": (r) => expect((r as { tenantId: string }).tenantId).toBe(globexOwner.tenantId),
@@ -112,6 +121,13 @@ describe("cross-tenant access through tRPC", () => {
       await attack(callerForKey(t.db, key), path, EXPECT[path]!);
     });
   }
+
+  it("query.run refuses acme's saved query id", async () => {
+    const api = callerFor(t.db, globexOwner);
+    await expect(api.query.run({ sql: "SELECT 1", waitMs: 0, savedQueryId: acme.savedQueryId })).rejects.toSatisfy(
+      code("NOT_FOUND"),
+    );
+  });
 
   it("tenant.me ignores a non-member's choice of acme", async () => {
     const me = await callerFor(t.db, globexOwner, { tenantSlug: acme.slug }).tenant.me();

@@ -24,10 +24,19 @@ import { revokeInvitation } from "./routers/member/revoke-invitation";
 import { cancelIngest } from "./routers/dataset/cancel-ingest";
 import { listRejects } from "./routers/dataset/list-rejects";
 import { reingestDataset } from "./routers/dataset/reingest-dataset";
+import { cancelQuery } from "./routers/query/cancel-query";
+import { exportResult } from "./routers/query/export-result";
 import { getQuery } from "./routers/query/get-query";
+import { getResultPageProcedure } from "./routers/query/get-result-page";
+import { getQuerySchema } from "./routers/query/get-schema";
 import { listQueries } from "./routers/query/list-queries";
 import { runQuery } from "./routers/query/run-query";
 import { getTenantQuota } from "./routers/quota/get-quota";
+import { createSavedQueryProcedure } from "./routers/savedQuery/create-saved-query";
+import { deleteSavedQueryProcedure } from "./routers/savedQuery/delete-saved-query";
+import { getSavedQuery } from "./routers/savedQuery/get-saved-query";
+import { listSavedQueries } from "./routers/savedQuery/list-saved-queries";
+import { updateSavedQueryProcedure } from "./routers/savedQuery/update-saved-query";
 import { getMe } from "./routers/tenant/get-me";
 import { switchTenant } from "./routers/tenant/switch-tenant";
 import { getUsageSummary } from "./routers/usage/get-usage-summary";
@@ -42,7 +51,22 @@ export const appRouter = router({
     cancel: cancelIngest,
     rejects: listRejects,
   }),
-  query: router({ run: runQuery, get: getQuery, list: listQueries }),
+  query: router({
+    run: runQuery,
+    get: getQuery,
+    list: listQueries,
+    cancel: cancelQuery,
+    page: getResultPageProcedure,
+    export: exportResult,
+    schema: getQuerySchema,
+  }),
+  savedQuery: router({
+    list: listSavedQueries,
+    get: getSavedQuery,
+    create: createSavedQueryProcedure,
+    update: updateSavedQueryProcedure,
+    delete: deleteSavedQueryProcedure,
+  }),
   audit: router({ list: listAuditEvents, verify: verifyAuditChain }),
   quota: router({ get: getTenantQuota }),
   usage: router({ summary: getUsageSummary, daily: listUsageDaily }),

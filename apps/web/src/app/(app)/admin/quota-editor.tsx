@@ -45,6 +45,8 @@ export function QuotaEditor({ quota, onDone }: { quota: QuotaRow; onDone: () => 
       scanBytesMonthLimit: bytes(f.get("scanBytesMonthLimit")),
       concurrentJobsLimit: Number(f.get("concurrentJobsLimit")),
       apiRequestsPerMinute: Number(f.get("apiRequestsPerMinute")),
+      queryMemoryLimitMb: Number(f.get("queryMemoryLimitMb")),
+      queryTimeoutMs: Math.round(Number(f.get("queryTimeoutSec")) * 1000),
     });
   }
   return (
@@ -85,7 +87,30 @@ export function QuotaEditor({ quota, onDone }: { quota: QuotaRow; onDone: () => 
           required
         />
       </div>
-      <div className="flex items-end gap-2 md:col-span-2">
+      <div>
+        <Label htmlFor={`${quota.tenantId}-qmem`}>Query memory (MB)</Label>
+        <Input
+          id={`${quota.tenantId}-qmem`}
+          name="queryMemoryLimitMb"
+          type="number"
+          min={64}
+          defaultValue={quota.queryMemoryLimitMb}
+          required
+        />
+      </div>
+      <div>
+        <Label htmlFor={`${quota.tenantId}-qtime`}>Query time limit (s)</Label>
+        <Input
+          id={`${quota.tenantId}-qtime`}
+          name="queryTimeoutSec"
+          type="number"
+          min={0.1}
+          step="any"
+          defaultValue={quota.queryTimeoutMs / 1000}
+          required
+        />
+      </div>
+      <div className="flex items-end gap-2 md:col-span-4">
         <Button type="submit" disabled={save.isPending}>
           Save quotas
         </Button>

@@ -1,90 +1,149 @@
 "use client";
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
-import { Suspense, useState } from "react";
+import { Suspense, useMemo, useRef, useState } from "react";
 import { Button } from "@scrollintel/ui/button";
 import { Card, CardBody, CardHeader } from "@scrollintel/ui/card";
-import { DataGrid } from "@scrollintel/ui/data-grid";
+import { cn } from "@scrollintel/ui/cn";
 import { EmptyState, ErrorNotice } from "@scrollintel/ui/empty-state";
-import { Textarea } from "@scrollintel/ui/input";
-import { formatCount } from "@/components/format";
+import type { ChartSpec } from "@scrollintel/ui/result-chart";
+import { formatBytes, formatCount } from "@/components/format";
 import { StatusBadge } from "@/components/status-badge";
 import { useTRPC } from "@/trpc/client";
-import { ChartPanel } from "./chart-panel";
+import { ChartPanel, fitChartSpec } from "./chart-panel";
+import { DownloadButtons } from "./download-buttons";
+import { QueryHistory } from "./query-history";
+import { ResultGrid } from "./result-grid";
+import { SaveQueryForm } from "./save-query-form";
+import { SavedQueries, type SavedQuery } from "./saved-queries";
+import { SchemaBrowser } from "./schema-browser";
+import { SqlEditor, type SqlEditorHandle } from "./sql-editor";
 
-function QueryEditor() {
+const RUNNING = new Set(["QUEUED", "RUNNING"]);
+const LONG_POLL_MS = 25_000;
+const TABS = ["Datasets", "Saved", "History"] as const;
+
+function QueryWorkbench() {
   const trpc = useTRPC();
+  const qc = useQueryClient();
   const params = useSearchParams();
+  const editor = useRef<SqlEditorHandle>(null);
   const [sql, setSql] = useState(params.get("sql") ?? "");
   const [runId, setRunId] = useState<string | null>(null);
-  const datasets = useQuery(trpc.dataset.list.queryOptions());
-  const run = useMutation(trpc.query.run.mutationOptions({ onSuccess: (r) => setRunId(r.id) }));
+  const [open, setOpen] = useState<SavedQuery | null>(null);
+  const [chart, setChart] = useState<ChartSpec | null>(null);
+  const [tab, setTab] = useState<(typeof TABS)[number]>("Datasets");
+  const schema = useQuery(trpc.query.schema.queryOptions());
+  const completion = useMemo(
+    () => Object.fromEntries((schema.data ?? []).map((d) => [d.name, d.columns.map((c) => c.name)])),
+    [schema.data],
+  );
+  const getOpts = (id: string) =>
+    trpc.query.get.queryOptions({ id, waitMs: LONG_POLL_MS }, { trpc: { context: { skipBatch: true } } });
+  const run = useMutation(
+    trpc.query.run.mutationOptions({
+      onSuccess: (r) => {
+        if (!RUNNING.has(r.status)) qc.setQueryData(getOpts(r.id).queryKey, r);
+        setRunId(r.id);
+        void qc.invalidateQueries({ queryKey: trpc.query.list.pathKey() });
+      },
+    }),
+  );
+  // Long-polls: the server answers as soon as the worker NOTIFYs that the run is done.
   const result = useQuery({
-    ...trpc.query.get.queryOptions({ id: runId ?? "" }),
+    ...getOpts(runId ?? ""),
     enabled: !!runId,
-    refetchInterval: (q) => (q.state.data && ["QUEUED", "RUNNING"].includes(q.state.data.status) ? 500 : false),
+    staleTime: Infinity,
+    refetchInterval: (q) => (q.state.data && RUNNING.has(q.state.data.status) ? 1 : false),
   });
-  const r = result.data ?? run.data;
-  const columns = (r?.columns ?? []) as { name: string; type: string }[];
-  const rows = (r?.previewRows ?? []) as Record<string, unknown>[];
-  const submit = () => sql.trim() && run.mutate({ sql });
+  const cancel = useMutation(trpc.query.cancel.mutationOptions());
+  const r = result.data;
+  const running = run.isPending || (!!r && RUNNING.has(r.status));
+  const columns = useMemo(() => (r?.columns ?? []) as { name: string; type: string }[], [r?.columns]);
+  const preview = useMemo(() => (r?.previewRows ?? []) as Record<string, unknown>[], [r?.previewRows]);
+  const spec = fitChartSpec(chart, columns);
+  const submit = (text = sql, savedQueryId = open?.id ?? null) => {
+    if (text.trim() && !run.isPending) run.mutate({ sql: text, waitMs: 0, savedQueryId });
+  };
+  const openSaved = (q: SavedQuery) => {
+    setOpen(q);
+    setSql(q.sql);
+    setChart(q.chart);
+    submit(q.sql, q.id);
+  };
 
   return (
     <div className="grid gap-6 lg:grid-cols-4">
       <Card className="lg:col-span-1">
-        <CardHeader title="Datasets" />
-        <CardBody>
-          {datasets.data?.length ? (
-            <ul className="space-y-2 text-sm">
-              {datasets.data.map((d) => (
-                <li key={d.id}>
-                  <button
-                    type="button"
-                    className="font-mono text-indigo-700 hover:underline"
-                    onClick={() => setSql(`SELECT * FROM ${d.name} LIMIT 100`)}
-                  >
-                    {d.name}
-                  </button>
-                  <ul className="ml-3 mt-1 text-xs text-slate-500">
-                    {(d.latest?.columns ?? []).map((c) => (
-                      <li key={c.name} className="font-mono">
-                        {c.name} <span className="text-slate-400">{c.type}</span>
-                      </li>
-                    ))}
-                  </ul>
-                </li>
-              ))}
-            </ul>
+        <div className="flex gap-1 border-b border-slate-100 px-3 pt-3" role="tablist">
+          {TABS.map((t) => (
+            <button
+              key={t}
+              type="button"
+              role="tab"
+              aria-selected={tab === t}
+              onClick={() => setTab(t)}
+              className={cn(
+                "rounded-t-md px-3 py-1.5 text-sm font-medium text-slate-600",
+                tab === t && "bg-indigo-50 text-indigo-700",
+              )}
+            >
+              {t}
+            </button>
+          ))}
+        </div>
+        <CardBody className="max-h-[70vh] overflow-auto">
+          {tab === "Datasets" ? (
+            <SchemaBrowser
+              schema={schema.data}
+              onInsert={(text) =>
+                sql.trim() ? editor.current?.insert(text) : setSql(`SELECT * FROM ${text} LIMIT 100`)
+              }
+            />
+          ) : tab === "Saved" ? (
+            <SavedQueries activeId={open?.id ?? null} onOpen={openSaved} />
           ) : (
-            <p className="text-sm text-slate-500">No datasets yet.</p>
+            <QueryHistory
+              onOpen={(h) => {
+                setSql(h.sql);
+                setRunId(h.id);
+              }}
+            />
           )}
         </CardBody>
       </Card>
       <div className="space-y-6 lg:col-span-3">
         <Card>
-          <CardHeader title="SQL" description="One SELECT over your datasets, by name. Ctrl+Enter runs it." />
+          <CardHeader
+            title={open ? open.name : "SQL"}
+            description="One SELECT over your datasets, by name. Ctrl+Enter (⌘+Enter) runs it."
+            actions={
+              <SaveQueryForm sql={sql} chart={r?.status === "SUCCEEDED" ? spec : chart} open={open} onSaved={setOpen} />
+            }
+          />
           <CardBody className="space-y-3">
-            <Textarea
-              aria-label="SQL"
-              rows={8}
+            <SqlEditor
+              ref={editor}
               value={sql}
+              onChange={setSql}
+              onRun={() => submit()}
+              schema={completion}
               placeholder="SELECT category, count(*) AS n FROM sales GROUP BY 1 ORDER BY 2 DESC"
-              onChange={(e) => setSql(e.target.value)}
-              onKeyDown={(e) => {
-                if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-                  e.preventDefault();
-                  submit();
-                }
-              }}
             />
-            <div className="flex items-center gap-3">
-              <Button onClick={submit} disabled={run.isPending || !sql.trim()}>
-                {run.isPending ? "Running…" : "Run"}
+            <div className="flex flex-wrap items-center gap-3">
+              <Button onClick={() => submit()} disabled={running || !sql.trim()}>
+                {running ? "Running…" : "Run"}
               </Button>
+              {running && r ? (
+                <Button variant="secondary" onClick={() => cancel.mutate({ id: r.id })} disabled={cancel.isPending}>
+                  Cancel
+                </Button>
+              ) : null}
               {r ? <StatusBadge status={r.status} /> : null}
               {r?.status === "SUCCEEDED" ? (
                 <span className="text-sm text-slate-600" data-testid="result-summary">
                   {formatCount(r.rowCount)} rows · {r.durationMs} ms
+                  {r.cached ? " · from cache" : ` · ${formatBytes(r.scanBytes ?? 0n)} scanned`}
                 </span>
               ) : null}
             </div>
@@ -95,26 +154,32 @@ function QueryEditor() {
         {r?.status === "SUCCEEDED" ? (
           <>
             <Card>
-              <CardHeader title="Chart" />
+              <CardHeader
+                title="Result"
+                description={`${formatCount(r.rowCount)} rows · click a column to sort`}
+                actions={<DownloadButtons runId={r.id} />}
+              />
               <CardBody>
-                <ChartPanel key={r.id} columns={columns} rows={rows} />
+                <ResultGrid runId={r.id} columns={columns} rowCount={Number(r.rowCount ?? 0)} preview={preview} />
               </CardBody>
             </Card>
             <Card>
               <CardHeader
-                title="Result"
+                title="Chart"
                 description={
-                  rows.length < Number(r.rowCount ?? 0) ? `Showing the first ${rows.length} rows` : undefined
+                  preview.length < Number(r.rowCount ?? 0)
+                    ? `Of the first ${formatCount(preview.length)} rows`
+                    : undefined
                 }
               />
               <CardBody>
-                <DataGrid columns={columns} rows={rows} />
+                <ChartPanel columns={columns} rows={preview} spec={spec} onChange={setChart} />
               </CardBody>
             </Card>
           </>
-        ) : !r ? (
+        ) : !r && !running ? (
           <EmptyState title="Run a query to see results">
-            Pick a dataset on the left to start from a template.
+            Pick a dataset on the left to start from a template; its columns complete as you type.
           </EmptyState>
         ) : null}
       </div>
@@ -125,7 +190,7 @@ function QueryEditor() {
 export default function QueryPage() {
   return (
     <Suspense>
-      <QueryEditor />
+      <QueryWorkbench />
     </Suspense>
   );
 }

@@ -14,11 +14,11 @@ function handler(req: Request) {
     req,
     router: appRouter,
     createContext: async ({ resHeaders }) => {
-      const { db, log } = services();
+      const { db, log, queryEvents } = services();
       const caller = await resolveCaller(db, req).catch((e: unknown) => {
         throw isDomainError(e) ? toTrpcError(e) : e;
       });
-      return { db, log, caller, resHeaders, ...requestMeta(req) };
+      return { db, log, queryEvents, caller, resHeaders, ...requestMeta(req) };
     },
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") services().log.error({ err: error, path }, "tRPC error");

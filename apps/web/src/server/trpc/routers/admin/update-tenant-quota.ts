@@ -15,6 +15,12 @@ export const updateTenantQuota = platformProcedure
       scanBytesMonthLimit: bytes,
       concurrentJobsLimit: z.number().int().min(0).max(10_000),
       apiRequestsPerMinute: z.number().int().min(0).max(1_000_000),
+      queryMemoryLimitMb: z.number().int().min(64).max(1_048_576),
+      queryTimeoutMs: z
+        .number()
+        .int()
+        .min(100)
+        .max(24 * 3600 * 1000),
     }),
   )
   .mutation(({ ctx, input }) => {

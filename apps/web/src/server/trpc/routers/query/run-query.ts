@@ -1,12 +1,27 @@
 import { z } from "zod";
-import { createQueryRun, getQueryRunById, waitForQueryRun } from "@scrollintel/core/services/query-service";
+import { createQueryRun, waitForQueryRun } from "@scrollintel/core/services/query-service";
 import { tenantProcedure } from "../../init";
 
-/** Queues the query in the sandbox and waits briefly for it; a slow query returns RUNNING and is polled. */
+/**
+ * Answers from the result cache, or queues the query in the sandbox and waits
+ * (LISTEN/NOTIFY) up to waitMs; a slower query comes back RUNNING: wait on it
+ * with query.get({ id, waitMs }).
+ */
 export const runQuery = tenantProcedure("query.run")
-  .input(z.object({ sql: z.string().max(100_000), waitMs: z.number().int().min(0).max(30_000).default(10_000) }))
+  .input(
+    z.object({
+      sql: z.string().max(100_000),
+      waitMs: z.number().int().min(0).max(30_000).default(10_000),
+      /** false forces a fresh run even when the result cache has the answer. */
+      cache: z.boolean().default(true),
+      savedQueryId: z.string().min(1).max(64).nullish(),
+    }),
+  )
   .mutation(async ({ ctx, input }) => {
-    const { id } = await createQueryRun(ctx.db, ctx.tenant, { sql: input.sql });
-    await waitForQueryRun(ctx.db, ctx.tenant, id, input.waitMs);
-    return getQueryRunById(ctx.db, ctx.tenant, id);
+    const { id, cached } = await createQueryRun(ctx.db, ctx.tenant, {
+      sql: input.sql,
+      useCache: input.cache,
+      savedQueryId: input.savedQueryId,
+    });
+    return cached ?? waitForQueryRun(ctx.db, ctx.tenant, id, input.waitMs, ctx.queryEvents);
   });

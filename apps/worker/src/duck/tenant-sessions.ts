@@ -1,0 +1,181 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { Logger } from "@scrollintel/core/logger";
+import { closeDuck, openDuck, type DuckLimits } from "./open-duck";
+import { lockDownSession, type SandboxDataset } from "./sandbox";
+import type { SpareDuck } from "./spare-duck";
+
+type Duck = Awaited<ReturnType<typeof openDuck>>;
+
+/** What a sandbox is made of; two queries with equal keys may share one locked-down instance. */
+export interface SessionSpec {
+  tenantId: string;
+  /** Digest of the dataset versions the views point at (core/query-cache-key datasetsFingerprint). */
+  fingerprint: string;
+  /** The data policy that chose those datasets. */
+  policy: string;
+  memoryLimitMb: number;
+  datasets: SandboxDataset[];
+}
+
+interface Entry {
+  id: number;
+  key: string;
+  tenantId: string;
+  dir: string;
+  duck: Promise<Duck>;
+  active: number;
+  lastUsed: number;
+  retired: boolean;
+}
+
+export interface SessionLease {
+  conn: DuckDBConnection;
+  /** The tenant's result directory: the only place besides its datasets this sandbox may touch. */
+  resultDir: string;
+  /** Closes the query's connection; `broken` retires the instance (after a fatal DuckDB error). */
+  release(broken?: boolean): void;
+}
+
+/**
+ * Locked-down DuckDB instances per tenant, so consecutive queries of a tenant
+ * find the Parquet metadata and file cache warm. Each query gets its own
+ * connection on an instance that was sealed before any user SQL: views of that
+ * tenant's datasets at one set of versions, file access limited to those files
+ * and the tenant's result directory, external access off, configuration
+ * locked, the plan's memory limit. Only single SELECTs ever run on it, so one
+ * query leaves nothing behind for the next. A new dataset version, plan or
+ * policy makes a new instance; idle ones close after `idleMs` (0: after every
+ * query, i.e. a fresh instance per query).
+ */
+export class TenantSessions {
+  private readonly entries = new Map<number, Entry>();
+  private seq = 0;
+  private sweeper: NodeJS.Timeout | null = null;
+  /** Instances opened so far (for tests and logs). */
+  opened = 0;
+
+  constructor(
+    private readonly opts: {
+      workDir: string;
+      threads: number;
+      idleMs: number;
+      maxInstances: number;
+      spare?: SpareDuck;
+      log?: Logger;
+    },
+  ) {}
+
+  async acquire(spec: SessionSpec): Promise<SessionLease> {
+    const key = JSON.stringify([spec.tenantId, spec.fingerprint, spec.policy, spec.memoryLimitMb]);
+    const found = [...this.entries.values()].find((e) => e.key === key && !e.retired);
+    const entry = found ?? this.open(key, spec);
+    entry.active++;
+    let duck: Duck;
+    try {
+      duck = await entry.duck;
+    } catch (e) {
+      entry.active--;
+      this.retire(entry);
+      throw e;
+    }
+    const conn = await duck.instance.connect();
+    const e = entry;
+    let released = false;
+    return {
+      conn,
+      resultDir: path.join(e.dir, "results"),
+      release: (broken = false) => {
+        if (released) return;
+        released = true;
+        conn.closeSync();
+        e.active--;
+        e.lastUsed = Date.now();
+        if (broken) e.retired = true;
+        this.sweep();
+      },
+    };
+  }
+
+  private open(key: string, spec: SessionSpec): Entry {
+    // An older instance of this tenant (other versions or limits) is not handed out again.
+    for (const e of this.entries.values()) if (e.tenantId === spec.tenantId) e.retired = true;
+    const id = ++this.seq;
+    const dir = path.join(this.opts.workDir, "tenants", spec.tenantId, `session-${id}`);
+    const limits: DuckLimits = {
+      memoryLimit: `${spec.memoryLimitMb}MB`,
+      threads: this.opts.threads,
+      tempDir: path.join(dir, "spill"),
+    };
+    const duck = (async () => {
+      fs.mkdirSync(path.join(dir, "results"), { recursive: true });
+      const d = this.opts.spare ? await this.opts.spare.take(limits) : await openDuck(limits);
+      try {
+        await lockDownSession(d.conn, { datasets: spec.datasets, resultDir: path.join(dir, "results") });
+      } catch (e) {
+        closeDuck(d);
+        throw e;
+      }
+      this.opened++;
+      return d;
+    })();
+    duck.catch(() => undefined); // the first acquire sees the error
+    const entry: Entry = {
+      id,
+      key,
+      tenantId: spec.tenantId,
+      dir,
+      duck,
+      active: 0,
+      lastUsed: Date.now(),
+      retired: false,
+    };
+    this.entries.set(id, entry);
+    return entry;
+  }
+
+  private retire(entry: Entry): void {
+    entry.retired = true;
+    this.sweep();
+  }
+
+  /** Closes instances nobody uses that are retired, idle too long, or over the limit (oldest first). */
+  private sweep(): void {
+    const now = Date.now();
+    const idle = [...this.entries.values()].filter((e) => e.active === 0).sort((a, b) => a.lastUsed - b.lastUsed);
+    let over = this.entries.size - this.opts.maxInstances;
+    for (const e of idle) {
+      if (e.retired || now - e.lastUsed >= this.opts.idleMs || over > 0) {
+        over--;
+        this.close(e);
+      }
+    }
+    if (!this.sweeper && this.entries.size > 0 && this.opts.idleMs > 0) {
+      this.sweeper = setTimeout(() => {
+        this.sweeper = null;
+        this.sweep();
+      }, this.opts.idleMs);
+      this.sweeper.unref();
+    }
+  }
+
+  private close(e: Entry): void {
+    this.entries.delete(e.id);
+    e.duck.then(
+      (d) => {
+        closeDuck(d);
+        fs.rmSync(e.dir, { recursive: true, force: true });
+      },
+      () => fs.rmSync(e.dir, { recursive: true, force: true }),
+    );
+  }
+
+  async closeAll(): Promise<void> {
+    if (this.sweeper) clearTimeout(this.sweeper);
+    const all = [...this.entries.values()];
+    this.entries.clear();
+    for (const e of all) this.close(e);
+    await Promise.allSettled(all.map((e) => e.duck));
+  }
+}

@@ -1,0 +1,136 @@
+// pnpm bench:query [--rows 6000000] [--reps 5] [--build] [--keep]
+//
+// Generates a TPC-H-like lineitem (and orders) as CSV, ingests both through
+// the product, then times a fixed set of analytic queries through the tRPC API
+// against the running web + worker (cache off, then cache on), and the same SQL
+// on the same Parquet in bare DuckDB. Progress goes to stderr; the last line on
+// stdout is one JSON object:
+//   {"p50_ms","p95_ms","baseline_p95_ms","overhead_ms_p95","cached_p95_ms","rows"}
+// overhead = API time - bare DuckDB median of the same query (API + queue +
+// sandbox setup + writing the result). Env: BENCH_ROWS, BENCH_REPS,
+// BENCH_DATABASE_URL (else DATABASE_URL, else embedded PostgreSQL), BENCH_DIR.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { closeDuck, lit, openDuck } from "../apps/worker/src/duck/open-duck";
+import { BENCH_QUERIES, writeTpchCsv } from "./query-data";
+import { ingestFile, startStack, trpcMutation, type Stack } from "./query-stack";
+
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: "string", default: process.env.BENCH_ROWS ?? "6000000" },
+    reps: { type: "string", default: process.env.BENCH_REPS ?? "5" },
+    build: { type: "boolean", default: false },
+    keep: { type: "boolean", default: false },
+  },
+});
+const ROWS = Number(args.rows);
+const REPS = Number(args.reps);
+const THREADS = 2; // the worker's DUCKDB_THREADS default, so the baseline gets the same cores
+const MEMORY = "1024MB"; // the plan's default query memory limit
+const log = (line: string) => process.stderr.write(`[bench:query] ${line}\n`);
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+}
+const round = (n: number) => Math.round(n * 10) / 10;
+
+interface RunResult {
+  status: string;
+  error: string | null;
+  cached: boolean;
+  rowCount: string | null;
+}
+
+async function viaApi(stack: Stack, sql: string, cache: boolean): Promise<number> {
+  const t0 = performance.now();
+  const r = await trpcMutation<RunResult>(stack, "query.run", { sql, waitMs: 30_000, cache });
+  const ms = performance.now() - t0;
+  if (r.status !== "SUCCEEDED") throw new Error(`query failed (${r.status}): ${r.error}\n${sql}`);
+  if (cache && !r.cached) throw new Error(`expected a cache hit for:\n${sql}`);
+  return ms;
+}
+
+async function main() {
+  if (!Number.isInteger(ROWS) || ROWS < 1000) throw new Error("--rows must be an integer of at least 1000");
+  const dir = fs.mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), "si-bench-query-"));
+  log(`working in ${dir}; ${ROWS.toLocaleString("en-US")} lineitem rows, ${REPS} timed runs per query`);
+  const gen = await openDuck({ memoryLimit: "2GB", threads: THREADS, tempDir: path.join(dir, "gen-spill") });
+  const csv = { lineitemPath: path.join(dir, "lineitem.csv"), ordersPath: path.join(dir, "orders.csv") };
+  let t = performance.now();
+  const { orders } = await writeTpchCsv(gen.conn, { rows: ROWS, ...csv });
+  closeDuck(gen);
+  log(
+    `generated CSV (${(fs.statSync(csv.lineitemPath).size / 1e6).toFixed(0)} MB lineitem) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
+
+  const stack = await startStack({
+    dataDir: dir,
+    adminUrl: process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL,
+    build: args.build,
+    log,
+  });
+  try {
+    t = performance.now();
+    const lineitem = await ingestFile(stack, csv.lineitemPath, "lineitem.csv");
+    const ord = await ingestFile(stack, csv.ordersPath, "orders.csv");
+    log(
+      `ingested lineitem (${lineitem.rows} rows) and orders (${ord.rows} of ${orders}) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
+    for (const f of Object.values(csv)) fs.rmSync(f);
+
+    const api: number[] = [];
+    const overhead: number[] = [];
+    const cached: number[] = [];
+    const bare: number[] = [];
+    const duck = await openDuck({ memoryLimit: MEMORY, threads: THREADS, tempDir: path.join(dir, "bare-spill") });
+    for (const d of [lineitem, ord]) {
+      await duck.conn.run(`CREATE VIEW ${d.name} AS SELECT * FROM read_parquet([${d.files.map(lit).join(", ")}])`);
+    }
+    for (const q of BENCH_QUERIES) {
+      await viaApi(stack, q.sql, false); // warm-up: page cache, web route, worker
+      const apiMs: number[] = [];
+      for (let i = 0; i < REPS; i++) apiMs.push(await viaApi(stack, q.sql, false));
+      await duck.conn.runAndReadAll(q.sql);
+      const bareMs: number[] = [];
+      for (let i = 0; i < REPS; i++) {
+        const t0 = performance.now();
+        await duck.conn.runAndReadAll(q.sql);
+        bareMs.push(performance.now() - t0);
+      }
+      const cachedMs: number[] = [];
+      for (let i = 0; i < REPS; i++) cachedMs.push(await viaApi(stack, q.sql, true));
+      const bareMedian = percentile(bareMs, 50);
+      api.push(...apiMs);
+      bare.push(...bareMs);
+      cached.push(...cachedMs);
+      overhead.push(...apiMs.map((ms) => ms - bareMedian));
+      log(
+        `${q.name.padEnd(40)} api p50 ${round(percentile(apiMs, 50))} ms · bare p50 ${round(bareMedian)} ms · cached p50 ${round(percentile(cachedMs, 50))} ms`,
+      );
+    }
+    closeDuck(duck);
+    const out = {
+      p50_ms: round(percentile(api, 50)),
+      p95_ms: round(percentile(api, 95)),
+      baseline_p95_ms: round(percentile(bare, 95)),
+      overhead_ms_p95: round(percentile(overhead, 95)),
+      cached_p95_ms: round(percentile(cached, 95)),
+      rows: Number(lineitem.rows),
+    };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+  } finally {
+    await stack.stop();
+    if (!args.keep) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    log(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,80 @@
+// The real product as separate processes (`next start` + the worker) on free
+// ports, for the browser tests and the benchmarks.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { freePort } from "./free-port";
+
+const root = path.resolve(import.meta.dirname, "..");
+const web = path.join(root, "apps/web");
+
+/** Runs `next build` unless a build exists (or `force`). */
+export function buildWeb(opts: { force?: boolean; quiet?: boolean } = {}): void {
+  if (!opts.force && fs.existsSync(path.join(web, ".next/BUILD_ID"))) return;
+  const b = spawnSync(path.join(web, "node_modules/.bin/next"), ["build"], {
+    cwd: web,
+    stdio: opts.quiet ? ["ignore", "ignore", "inherit"] : "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+  });
+  if (b.status !== 0) throw new Error("next build failed");
+}
+
+async function waitFor(url: string, ms: number, procs: ChildProcess[]): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (procs.some((p) => p.exitCode !== null)) throw new Error(`a server exited early while waiting for ${url}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${url}`);
+}
+
+/** Starts web and worker against `databaseUrl`, waits until both answer health checks. */
+export async function startProductServers(opts: {
+  databaseUrl: string;
+  dataDir: string;
+  logFile: string;
+  secret: string;
+}): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+  const [webPort, healthPort] = [await freePort(), await freePort()];
+  const baseUrl = `http://127.0.0.1:${webPort}`;
+  const env = {
+    ...process.env,
+    DATABASE_URL: opts.databaseUrl,
+    DATA_DIR: opts.dataDir,
+    NEXTAUTH_SECRET: opts.secret,
+    NEXTAUTH_URL: baseUrl,
+    WORKER_HEALTH_PORT: String(healthPort),
+    LOG_LEVEL: "warn",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  const logs = fs.openSync(opts.logFile, "w");
+  const procs = [
+    spawn(path.join(web, "node_modules/.bin/next"), ["start", "-p", String(webPort), "-H", "127.0.0.1"], {
+      cwd: web,
+      env: { ...env, NODE_ENV: "production" },
+      stdio: ["ignore", logs, logs],
+    }),
+    spawn(path.join(root, "node_modules/.bin/tsx"), ["src/main.ts"], {
+      cwd: path.join(root, "apps/worker"),
+      env,
+      stdio: ["ignore", logs, logs],
+    }),
+  ];
+  const stop = async () => {
+    for (const p of procs) p.kill("SIGTERM");
+    await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.on("exit", r)))));
+  };
+  try {
+    await waitFor(`${baseUrl}/api/health`, 60_000, procs);
+    await waitFor(`http://127.0.0.1:${healthPort}/health`, 60_000, procs);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { baseUrl, stop };
+}
