@@ -44,6 +44,12 @@ export async function startEmbeddedPostgres(opts: {
   });
   if (!fs.existsSync(path.join(dir, "PG_VERSION"))) {
     fs.mkdirSync(path.dirname(dir), { recursive: true });
+    // As root the server runs as a `postgres` user, which must be able to reach its directory
+    // (mkdtemp makes 0700 directories).
+    if (process.getuid?.() === 0) {
+      const parent = path.dirname(dir);
+      fs.chmodSync(parent, fs.statSync(parent).mode | 0o711);
+    }
     await pg.initialise();
   }
   await pg.start();
