@@ -25,23 +25,33 @@ export async function startQueryRun(
   datasets: VisibleDatasetVersion[];
 } | null> {
   return systemTx(db, async (tx) => {
-    const n = await tx.queryRun.updateMany({ where: { id, status: "QUEUED" }, data: { status: "RUNNING" } });
-    if (n.count !== 1) return null;
+    // Claim the run and read it with its plan's limits in one round trip: this is on every query's path.
+    const rows = await tx.$queryRaw<
+      {
+        id: string;
+        tenantId: string;
+        sql: string;
+        cacheKey: string | null;
+        mem: number | null;
+        timeout: number | null;
+      }[]
+    >`
+      WITH r AS (
+        UPDATE "QueryRun" SET status = 'RUNNING'::"JobStatus"
+         WHERE id = ${id} AND status = 'QUEUED'::"JobStatus"
+        RETURNING id, "tenantId", sql, "cacheKey")
+      SELECT r.*, q."queryMemoryLimitMb" AS mem, q."queryTimeoutMs" AS timeout
+        FROM r LEFT JOIN "TenantQuota" q ON q."tenantId" = r."tenantId"`;
+    const row = rows[0];
+    if (!row) return null;
     await tx.job.updateMany({
       where: { targetId: id, kind: "query" },
       data: { status: "RUNNING", startedAt: new Date() },
     });
-    const run = await tx.queryRun.findUniqueOrThrow({
-      where: { id },
-      select: { id: true, tenantId: true, sql: true, cacheKey: true },
-    });
-    const quota = await tx.tenantQuota.findUnique({
-      where: { tenantId: run.tenantId },
-      select: { queryMemoryLimitMb: true, queryTimeoutMs: true },
-    });
+    const { mem, timeout, ...run } = row;
     return {
       run,
-      limits: { memoryLimitMb: quota?.queryMemoryLimitMb ?? 1024, timeoutMs: quota?.queryTimeoutMs ?? 30_000 },
+      limits: { memoryLimitMb: mem ?? 1024, timeoutMs: timeout ?? 30_000 },
       datasets: await findVisibleDatasets(tx, run.tenantId),
     };
   });

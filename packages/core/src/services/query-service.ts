@@ -9,7 +9,6 @@ import { appendAudit, auditFromCtx } from "./audit-service";
 import { cacheKeyFor, createRunFromCache } from "./query-cache-service";
 import { readQueryRun, type QueryRunView } from "./query-run-view";
 import { assertJobSlot } from "./quota-service";
-import { assertScanAllowance } from "./usage-service";
 import { findVisibleDatasets } from "./visible-datasets";
 
 const DONE = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
@@ -42,8 +41,7 @@ export async function createQueryRun(
       const hit = await createRunFromCache(tx, ctx, { sql, cacheKey, savedQueryId, started });
       if (hit) return { id: hit.id, cached: hit };
     }
-    await assertScanAllowance(tx, ctx.tenantId);
-    await assertJobSlot(tx, ctx.tenantId);
+    await assertJobSlot(tx, ctx.tenantId, { scan: true });
     const run = await tx.queryRun.create({
       data: { tenantId: ctx.tenantId, userId: ctx.actor.id, sql, cacheKey, savedQueryId },
       select: { id: true },

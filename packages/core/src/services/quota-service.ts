@@ -1,6 +1,6 @@
 import type { Db, Tx } from "../db/client";
 import { DomainError } from "../errors";
-import { checkUpload, storageHeadroom } from "../quota";
+import { checkMonthly, checkUpload, monthKey, storageHeadroom } from "../quota";
 import { tenantTx } from "../db/scoped";
 
 const RESERVE_LOCK_TIMEOUT = "3s";
@@ -72,17 +72,29 @@ export async function getQuota(db: Db, tenantId: string) {
 
 /**
  * Refuses new background work past the tenant's concurrent-jobs quota
- * (RATE_LIMITED: the client retries). The advisory lock orders concurrent
- * requests of one tenant so two cannot both take the last slot.
+ * (RATE_LIMITED: the client retries) and, for queries, once the month's scan
+ * quota is used up (QUOTA_EXCEEDED). The advisory lock orders concurrent
+ * requests of one tenant so two cannot both take the last slot; the limits,
+ * usage and active jobs come back in one round trip (this is on every query's path).
  */
-export async function assertJobSlot(tx: Tx, tenantId: string): Promise<void> {
+export async function assertJobSlot(tx: Tx, tenantId: string, opts: { scan?: boolean } = {}): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${tenantId}, 11))`;
-  const q = await tx.tenantQuota.findUnique({ where: { tenantId }, select: { concurrentJobsLimit: true } });
-  const active = await tx.job.count({ where: { tenantId, status: { in: ["QUEUED", "RUNNING"] } } });
-  if (q && active >= q.concurrentJobsLimit) {
+  const rows = await tx.$queryRaw<{ jobs: number; active: number; scanLimit: bigint; scanUsed: bigint }[]>`
+    SELECT q."concurrentJobsLimit" AS jobs,
+           (SELECT count(*)::int FROM "Job" j WHERE j."tenantId" = ${tenantId} AND j.status IN ('QUEUED', 'RUNNING')) AS active,
+           q."scanBytesMonthLimit" AS "scanLimit",
+           COALESCE((SELECT u."scanBytes" FROM "UsageMonthly" u WHERE u."tenantId" = ${tenantId} AND u.month = ${monthKey()}), 0) AS "scanUsed"
+      FROM "TenantQuota" q WHERE q."tenantId" = ${tenantId}`;
+  const r = rows[0];
+  if (!r) return;
+  if (opts.scan) {
+    const d = checkMonthly("query scanning", r.scanLimit, BigInt(r.scanUsed), 1n);
+    if (!d.ok) throw new DomainError("QUOTA_EXCEEDED", `The monthly scan quota is used up. ${d.message}`);
+  }
+  if (r.active >= r.jobs) {
     throw new DomainError(
       "RATE_LIMITED",
-      `This workspace already runs ${active} jobs, its limit; retry when one finishes.`,
+      `This workspace already runs ${r.active} jobs, its limit; retry when one finishes.`,
       { retryAfter: 5 },
     );
   }

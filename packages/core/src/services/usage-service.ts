@@ -57,11 +57,3 @@ export async function assertIngestAllowance(tx: Tx, tenantId: string, bytes: big
   const d = checkMonthly("ingest", q.ingestBytesMonthLimit, used, bytes);
   if (!d.ok) throw new DomainError("QUOTA_EXCEEDED", d.message, { leftBytes: d.left.toString() });
 }
-
-/** Refuses (QUOTA_EXCEEDED) new queries once the month's scanned bytes reached the limit. */
-export async function assertScanAllowance(tx: Tx, tenantId: string): Promise<void> {
-  const q = await tx.tenantQuota.findUniqueOrThrow({ where: { tenantId } });
-  const used = (await monthlyUsed(tx, tenantId))?.scanBytes ?? 0n;
-  const d = checkMonthly("query scanning", q.scanBytesMonthLimit, used, 1n);
-  if (!d.ok) throw new DomainError("QUOTA_EXCEEDED", `The monthly scan quota is used up. ${d.message}`);
-}

@@ -1,9 +1,9 @@
-import { getServerSession } from "next-auth";
+import { getToken } from "next-auth/jwt";
 import { bearerToken } from "@scrollintel/core/api-keys";
 import type { Db } from "@scrollintel/core/db/client";
 import { DomainError } from "@scrollintel/core/errors";
 import { authenticateApiKey } from "@scrollintel/core/services/api-key-service";
-import { authOptions } from "./auth-options";
+import { authSecret } from "@/env";
 import type { Caller } from "@/server/trpc/context";
 
 /**
@@ -19,14 +19,20 @@ export async function resolveCaller(db: Db, req: Request): Promise<Caller | null
     if (!key) throw new DomainError("UNAUTHORIZED", "Invalid or revoked API key.");
     return { kind: "apiKey", key };
   }
-  const session = await getServerSession(authOptions());
-  if (!session?.user?.id) return null;
-  return {
-    kind: "user",
-    userId: session.user.id,
-    email: session.user.email,
-    isPlatformAdmin: session.user.isPlatformAdmin,
-  };
+  // Decoding the session JWT directly: getServerSession would run next-auth's whole
+  // handler on every call, and this is on every request's path.
+  const token = await getToken({ req: { cookies: parseCookies(req), headers: {} } as never, secret: authSecret() });
+  if (!token?.uid) return null;
+  return { kind: "user", userId: String(token.uid), email: String(token.email), isPlatformAdmin: token.pa === true };
+}
+
+function parseCookies(req: Request): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (req.headers.get("cookie") ?? "").split(";")) {
+    const i = part.indexOf("=");
+    if (i > 0) out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
+  }
+  return out;
 }
 
 export function requestMeta(req: Request): { ip: string | null; userAgent: string | null; tenantSlug: string | null } {
