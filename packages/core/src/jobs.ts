@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Tx } from "./db/client";
+import { sqlOf, type Sql } from "./db/sql";
 
 /** Every background task: its name and the payload its handler parses first. */
 export const JOBS = {
@@ -21,20 +22,20 @@ export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]>;
  * makes a retried request enqueue nothing new.
  */
 export async function addJob<N extends JobName>(
-  tx: Tx,
+  tx: Tx | Sql,
   name: N,
   payload: JobPayload<N>,
   opts: { jobKey?: string; maxAttempts?: number; priority?: number } = {},
 ): Promise<void> {
   const parsed = JOBS[name].parse(payload);
   // si_add_job wraps graphile_worker.add_job with definer rights (see the usage_and_rls migration).
-  await tx.$executeRaw`SELECT si_add_job(
-    ${name}::text,
-    ${JSON.stringify(parsed)}::json,
-    ${opts.jobKey ?? null}::text,
-    ${opts.maxAttempts ?? 3}::int,
-    ${opts.priority ?? 0}::int
-  )`;
+  await sqlOf(tx).query(`SELECT 1 AS ok FROM si_add_job($1::text, $2::json, $3::text, $4::int, $5::int)`, [
+    name,
+    JSON.stringify(parsed),
+    opts.jobKey ?? null,
+    opts.maxAttempts ?? 3,
+    opts.priority ?? 0,
+  ]);
 }
 
 /** Channel the worker NOTIFYs when a query run, result page or export finishes (payload: its id). */

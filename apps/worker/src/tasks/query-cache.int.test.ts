@@ -43,7 +43,7 @@ async function run(user: TestUser, sql: string, useCache = true) {
   const cached = hit !== null;
   if (!cached) {
     const job = await t.db.$queryRaw<{ payload: unknown }[]>`
-      SELECT payload FROM graphile_worker._private_jobs WHERE key = ${`query:${id}`}`;
+      SELECT payload FROM graphile_worker._private_jobs WHERE payload->>'queryRunId' = ${id}`;
     await runTask(makeQueryTask(deps), job[0]!.payload, { attempts: 1, max_attempts: 1 });
   }
   return { cached, direct: hit, run: await getQueryRunById(t.db, ctxOf(user), id) };

@@ -6,6 +6,7 @@ import { createTestDb, type TestDb } from "../../../../test/test-db";
 import { recordAudit } from "../services/audit-service";
 import { createUpload, finishUpload } from "../services/upload-service";
 import { APP_ROLE, systemTx, tenantTx } from "./scoped";
+import { sqlSystemTx, sqlTenantTx } from "./sql";
 
 let t: TestDb;
 let a: TestUser;
@@ -89,5 +90,58 @@ describe("row-level security", () => {
     await expect(
       tenantTx(t.db, a.tenantId, (tx) => tx.auditEvent.updateMany({ data: { action: "forged" } })),
     ).rejects.toThrow(/permission denied/);
+  });
+});
+
+// The plain-SQL transactions of the query path (db/sql.ts) must be the same wall.
+describe("row-level security in plain SQL", () => {
+  const datasetsOf = (rows: { tenantId: string }[]) => rows.map((r) => r.tenantId);
+
+  it("shows one tenant's rows, even without a WHERE", async () => {
+    const rows = await sqlTenantTx(t.db, a.tenantId, (sql) =>
+      sql.query<{ tenantId: string }>(`SELECT "tenantId" FROM "Dataset" UNION ALL SELECT "tenantId" FROM "Upload"`),
+    );
+    expect(rows.length).toBe(2);
+    expect(new Set(datasetsOf(rows))).toEqual(new Set([a.tenantId]));
+  });
+
+  it("runs as the app role, never as the connection's owner", async () => {
+    const [r] = await sqlTenantTx(t.db, b.tenantId, (sql) =>
+      sql.query<{ role: string; tenant: string }>(
+        `SELECT current_user AS role, current_setting('app.tenant_id') AS tenant`,
+      ),
+    );
+    expect(r).toEqual({ role: APP_ROLE, tenant: b.tenantId });
+  });
+
+  it("refuses to write a row into another tenant, and keeps nothing of the transaction", async () => {
+    await expect(
+      sqlTenantTx(t.db, a.tenantId, async (sql) => {
+        await sql.query(
+          `INSERT INTO "Dataset" (id, "tenantId", name, "createdBy", "updatedAt") VALUES ('ownrow1', $1, 'mine', $2, now())`,
+          [a.tenantId, a.id],
+        );
+        await sql.query(
+          `INSERT INTO "Dataset" (id, "tenantId", name, "createdBy", "updatedAt") VALUES ('planted1', $1, 'planted', $2, now())`,
+          [b.tenantId, a.id],
+        );
+      }),
+    ).rejects.toThrow(/row-level security/);
+    expect(await systemTx(t.db, (tx) => tx.dataset.count({ where: { id: { in: ["ownrow1", "planted1"] } } }))).toBe(0);
+  });
+
+  it("takes only a server-made tenant id, since it is written into the opening statement", async () => {
+    await expect(sqlTenantTx(t.db, "x', true), set_config('app.system', 'on", async () => 1)).rejects.toThrow(
+      /malformed tenant id/,
+    );
+  });
+
+  it("lets platform work see every tenant, and leaves no scope on the pooled connection", async () => {
+    const rows = await sqlSystemTx(t.db, (sql) => sql.query<{ tenantId: string }>(`SELECT "tenantId" FROM "Dataset"`));
+    expect(rows.length).toBe(2);
+    const after = await t.db.$queryRawUnsafe<{ system: string | null }[]>(
+      `SELECT current_setting('app.system', true) AS system`,
+    );
+    expect(after[0]!.system || null).toBeNull();
   });
 });

@@ -2,6 +2,7 @@ import { chainHash, GENESIS_HASH, type AuditRecord } from "../audit";
 import type { Db, Tx } from "../db/client";
 import type { Actor, TenantCtx } from "../tenant-context";
 import { tenantTx } from "../db/scoped";
+import { sqlOf, utc, type Sql } from "../db/sql";
 
 export interface AuditInput {
   tenantId: string;
@@ -16,13 +17,13 @@ export interface AuditInput {
  * transaction. A per-tenant advisory lock orders concurrent writers, so seq
  * has no gaps and every event links to the one before.
  */
-export async function appendAudit(tx: Tx, input: AuditInput): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${input.tenantId}, 7))`;
-  const last = await tx.auditEvent.findFirst({
-    where: { tenantId: input.tenantId },
-    orderBy: { seq: "desc" },
-    select: { seq: true, hash: true },
-  });
+export async function appendAudit(tx: Tx | Sql, input: AuditInput): Promise<void> {
+  const sql = sqlOf(tx);
+  await sql.query(`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended($1, 7))`, [input.tenantId]);
+  const [last] = await sql.query<{ seq: number; hash: string }>(
+    `SELECT seq, hash FROM "AuditEvent" WHERE "tenantId" = $1 ORDER BY seq DESC LIMIT 1`,
+    [input.tenantId],
+  );
   const record: AuditRecord = {
     tenantId: input.tenantId,
     seq: (last?.seq ?? 0) + 1,
@@ -36,9 +37,24 @@ export async function appendAudit(tx: Tx, input: AuditInput): Promise<void> {
     createdAt: new Date(),
   };
   const prevHash = last?.hash ?? GENESIS_HASH;
-  await tx.auditEvent.create({
-    data: { ...record, metadata: record.metadata as object, prevHash, hash: chainHash(prevHash, record) },
-  });
+  await sql.query(
+    `INSERT INTO "AuditEvent" ("tenantId", seq, "actorId", "actorType", action, target, ip, "userAgent", metadata, "createdAt", "prevHash", hash)
+     VALUES ($1, $2::int, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::timestamptz AT TIME ZONE 'UTC', $11, $12)`,
+    [
+      record.tenantId,
+      record.seq,
+      record.actorId,
+      record.actorType,
+      record.action,
+      record.target,
+      record.ip,
+      record.userAgent,
+      JSON.stringify(record.metadata),
+      utc(record.createdAt),
+      prevHash,
+      chainHash(prevHash, record),
+    ],
+  );
 }
 
 /** Same as appendAudit, in a transaction of its own. */

@@ -5,6 +5,7 @@ import type { RoleName } from "../roles";
 import type { Actor, TenantCtx } from "../tenant-context";
 import { recordAudit } from "./audit-service";
 import { systemTx } from "../db/scoped";
+import { sqlSystemTx } from "../db/sql";
 
 export interface SessionUser {
   id: string;
@@ -62,12 +63,15 @@ export async function resolveUserTenant(
   db: Db,
   input: { userId: string; tenantSlug?: string | null; actor: Actor },
 ): Promise<TenantCtx & { slug: string; name: string }> {
-  const m = await systemTx(db, (tx) =>
-    tx.membership.findFirst({
-      where: { userId: input.userId, ...(input.tenantSlug ? { tenant: { slug: input.tenantSlug } } : {}) },
-      include: { tenant: true },
-      orderBy: { createdAt: "asc" },
-    }),
+  // Plain SQL (db/sql.ts): every tenant request of a signed-in user asks this.
+  const [m] = await sqlSystemTx(db, (sql) =>
+    sql.query<{ tenantId: string; role: string; slug: string; name: string; status: string }>(
+      `SELECT m."tenantId", m.role::text AS role, t.slug, t.name, t.status::text AS status
+         FROM "Membership" m JOIN "Tenant" t ON t.id = m."tenantId"
+        WHERE m."userId" = $1 AND ($2::text IS NULL OR t.slug = $2)
+        ORDER BY m."createdAt" ASC LIMIT 1`,
+      [input.userId, input.tenantSlug ?? null],
+    ),
   );
   if (!m)
     throw new DomainError(
@@ -76,11 +80,11 @@ export async function resolveUserTenant(
     );
   return {
     tenantId: m.tenantId,
-    slug: m.tenant.slug,
-    name: m.tenant.name,
+    slug: m.slug,
+    name: m.name,
     role: m.role as RoleName,
     actor: input.actor,
-    suspended: m.tenant.status === "SUSPENDED",
+    suspended: m.status === "SUSPENDED",
     scopes: null,
   };
 }

@@ -1,5 +1,5 @@
 import type { Db } from "../db/client";
-import { systemTx } from "../db/scoped";
+import { sqlSystemTx, utc } from "../db/sql";
 import { QUERY_DONE_CHANNEL } from "../jobs";
 import { jsonSafe } from "./audit-service";
 import { meterUsage } from "./usage-service";
@@ -24,42 +24,42 @@ export async function startQueryRun(
   limits: QueryLimits;
   datasets: VisibleDatasetVersion[];
 } | null> {
-  return systemTx(db, async (tx) => {
-    // Claim the run and read it with its plan's limits in one round trip: this is on every query's path.
-    const rows = await tx.$queryRaw<
-      {
-        id: string;
-        tenantId: string;
-        sql: string;
-        cacheKey: string | null;
-        mem: number | null;
-        timeout: number | null;
-      }[]
-    >`
-      WITH r AS (
-        UPDATE "QueryRun" SET status = 'RUNNING'::"JobStatus"
-         WHERE id = ${id} AND status = 'QUEUED'::"JobStatus"
-        RETURNING id, "tenantId", sql, "cacheKey")
-      SELECT r.*, q."queryMemoryLimitMb" AS mem, q."queryTimeoutMs" AS timeout
-        FROM r LEFT JOIN "TenantQuota" q ON q."tenantId" = r."tenantId"`;
-    const row = rows[0];
+  // Plain SQL (db/sql.ts): claim the run and its job, read the plan's limits, in one statement.
+  return sqlSystemTx(db, async (sql) => {
+    const [row] = await sql.query<{
+      id: string;
+      tenantId: string;
+      sql: string;
+      cacheKey: string | null;
+      mem: number | null;
+      timeout: number | null;
+    }>(
+      `WITH r AS (
+         UPDATE "QueryRun" SET status = 'RUNNING' WHERE id = $1 AND status = 'QUEUED'
+         RETURNING id, "tenantId", sql, "cacheKey"),
+       j AS (
+         UPDATE "Job" SET status = 'RUNNING', "startedAt" = $2::timestamptz AT TIME ZONE 'UTC'
+          WHERE "targetId" = $1 AND kind = 'query' AND EXISTS (SELECT 1 FROM r)
+         RETURNING 1)
+       SELECT r.*, q."queryMemoryLimitMb" AS mem, q."queryTimeoutMs" AS timeout
+         FROM r LEFT JOIN "TenantQuota" q ON q."tenantId" = r."tenantId"`,
+      [id, utc(new Date())],
+    );
     if (!row) return null;
-    await tx.job.updateMany({
-      where: { targetId: id, kind: "query" },
-      data: { status: "RUNNING", startedAt: new Date() },
-    });
     const { mem, timeout, ...run } = row;
     return {
       run,
       limits: { memoryLimitMb: mem ?? 1024, timeoutMs: timeout ?? 30_000 },
-      datasets: await findVisibleDatasets(tx, run.tenantId),
+      datasets: await findVisibleDatasets(sql, run.tenantId),
     };
   });
 }
 
 /** True once the user cancelled the run (the worker checks after it starts listening for cancels). */
 export async function isQueryRunCancelled(db: Db, id: string): Promise<boolean> {
-  const r = await systemTx(db, (tx) => tx.queryRun.findUnique({ where: { id }, select: { status: true } }));
+  const [r] = await sqlSystemTx(db, (sql) =>
+    sql.query<{ status: string }>(`SELECT status::text AS status FROM "QueryRun" WHERE id = $1`, [id]),
+  );
   return r?.status === "CANCELLED";
 }
 
@@ -87,37 +87,53 @@ export async function finishQueryRun(
   run: { id: string; tenantId: string },
   outcome: QueryOutcome,
 ): Promise<void> {
-  const { id } = run;
-  const now = new Date();
-  await systemTx(db, async (tx) => {
-    const base = { durationMs: outcome.durationMs, scanBytes: outcome.scanBytes, finishedAt: now };
-    const n = await tx.queryRun.updateMany({
-      where: { id, status: "RUNNING" },
-      data:
-        outcome.status === "SUCCEEDED"
-          ? {
-              ...base,
-              status: "SUCCEEDED",
-              columns: outcome.columns,
-              previewRows: JSON.parse(JSON.stringify(outcome.previewRows, jsonSafe)) as object[],
-              rowCount: outcome.rowCount,
-              resultKey: outcome.resultKey,
-              resultBytes: outcome.resultBytes,
-              ...(outcome.cacheable ? {} : { cacheKey: null }),
-            }
-          : { ...base, status: outcome.status, error: outcome.error },
-    });
-    const status = n.count === 1 ? outcome.status : "CANCELLED";
-    if (n.count !== 1) await tx.queryRun.updateMany({ where: { id }, data: base });
-    await tx.job.updateMany({
-      where: { targetId: id, kind: "query" },
-      data: { status, finishedAt: now, error: outcome.status === "SUCCEEDED" ? null : outcome.error },
-    });
-    await meterUsage(tx, run.tenantId, [
-      { kind: "QUERIES", amount: 1n, ref: id },
-      { kind: "QUERY_MS", amount: BigInt(outcome.durationMs), ref: id },
-      { kind: "SCAN_BYTES", amount: outcome.scanBytes, ref: id },
+  const ok = outcome.status === "SUCCEEDED";
+  // Plain SQL (db/sql.ts): the run, its job and the NOTIFY in one statement. A run
+  // no longer RUNNING (cancelled meanwhile) keeps its status and gets only the timings;
+  // its job then ends CANCELLED.
+  await sqlSystemTx(db, async (sql) => {
+    await sql.query(
+      `WITH r AS (
+         UPDATE "QueryRun" SET
+           "durationMs" = $2::int, "scanBytes" = $3::bigint, "finishedAt" = $4::timestamptz AT TIME ZONE 'UTC',
+           status = CASE WHEN status = 'RUNNING' THEN $5::"JobStatus" ELSE status END,
+           error = CASE WHEN status = 'RUNNING' THEN $6 ELSE error END,
+           columns = CASE WHEN status = 'RUNNING' AND $7 THEN $8::jsonb ELSE columns END,
+           "previewRows" = CASE WHEN status = 'RUNNING' AND $7 THEN $9::jsonb ELSE "previewRows" END,
+           "rowCount" = CASE WHEN status = 'RUNNING' AND $7 THEN $10::bigint ELSE "rowCount" END,
+           "resultKey" = CASE WHEN status = 'RUNNING' AND $7 THEN $11 ELSE "resultKey" END,
+           "resultBytes" = CASE WHEN status = 'RUNNING' AND $7 THEN $12::bigint ELSE "resultBytes" END,
+           "cacheKey" = CASE WHEN status = 'RUNNING' AND $7 AND NOT $13 THEN NULL ELSE "cacheKey" END
+          WHERE id = $1
+         RETURNING status),
+       j AS (
+         UPDATE "Job" SET
+           status = CASE WHEN (SELECT status FROM r) = $5::"JobStatus" THEN $5::"JobStatus" ELSE 'CANCELLED' END,
+           "finishedAt" = $4::timestamptz AT TIME ZONE 'UTC', error = $6
+          WHERE "targetId" = $1 AND kind = 'query'
+         RETURNING 1)
+       SELECT 1 AS notified FROM pg_notify($14, $1)`,
+      [
+        run.id,
+        outcome.durationMs,
+        outcome.scanBytes.toString(),
+        utc(new Date()),
+        outcome.status,
+        ok ? null : outcome.error,
+        ok,
+        ok ? JSON.stringify(outcome.columns) : null,
+        ok ? JSON.stringify(outcome.previewRows, jsonSafe) : null,
+        ok ? outcome.rowCount.toString() : null,
+        ok ? outcome.resultKey : null,
+        ok ? outcome.resultBytes.toString() : null,
+        ok ? outcome.cacheable : true,
+        QUERY_DONE_CHANNEL,
+      ],
+    );
+    await meterUsage(sql, run.tenantId, [
+      { kind: "QUERIES", amount: 1n, ref: run.id },
+      { kind: "QUERY_MS", amount: BigInt(outcome.durationMs), ref: run.id },
+      { kind: "SCAN_BYTES", amount: outcome.scanBytes, ref: run.id },
     ]);
-    await tx.$executeRaw`SELECT pg_notify(${QUERY_DONE_CHANNEL}, ${id})`;
   });
 }

@@ -1,4 +1,5 @@
 import type { Tx } from "../db/client";
+import type { Sql } from "../db/sql";
 
 type QueryRunRow = NonNullable<Awaited<ReturnType<Tx["queryRun"]["findFirst"]>>>;
 
@@ -9,11 +10,21 @@ export function presentQueryRun(run: QueryRunRow, previewRows: unknown) {
 }
 export type QueryRunView = ReturnType<typeof presentQueryRun>;
 
-/** One run of the tenant, or null; a cache hit reads its preview from the run it reuses. */
-export async function readQueryRun(tx: Tx, tenantId: string, id: string): Promise<QueryRunView | null> {
-  const r = await tx.queryRun.findFirst({ where: { id, tenantId } });
+/** Every column of "QueryRun", as a select list for plain SQL reading a whole run (`r` is its alias). */
+export const QUERY_RUN_COLUMNS = `r.id, r."tenantId", r."userId", r.sql, r.status::text AS status, r.columns, r."previewRows",
+  r."rowCount", r."durationMs", r.error, r."createdAt", r."finishedAt", r."cacheKey", r."cachedFromId",
+  r."resultKey", r."resultBytes", r."scanBytes", r."savedQueryId"`;
+
+/** One run of the tenant, or null; a cache hit reads its preview from the run it reuses (one round trip). */
+export async function readQueryRun(sql: Sql, tenantId: string, id: string): Promise<QueryRunView | null> {
+  const [r] = await sql.query<QueryRunRow & { sourcePreview: unknown }>(
+    `SELECT ${QUERY_RUN_COLUMNS}, src."previewRows" AS "sourcePreview"
+       FROM "QueryRun" r
+       LEFT JOIN "QueryRun" src ON src.id = r."cachedFromId" AND src."tenantId" = r."tenantId"
+      WHERE r.id = $1 AND r."tenantId" = $2`,
+    [id, tenantId],
+  );
   if (!r) return null;
-  if (!r.cachedFromId) return presentQueryRun(r, r.previewRows);
-  const src = await tx.queryRun.findFirst({ where: { id: r.cachedFromId, tenantId }, select: { previewRows: true } });
-  return presentQueryRun(r, src?.previewRows ?? []);
+  const { sourcePreview, ...run } = r;
+  return presentQueryRun(run, run.cachedFromId ? (sourcePreview ?? []) : run.previewRows);
 }

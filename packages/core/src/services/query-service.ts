@@ -1,8 +1,10 @@
 import type { Db } from "../db/client";
 import { waitUntilDone, type NotifyListener } from "../db/notify-listener";
 import { tenantTx } from "../db/scoped";
+import { sqlTenantTx, utc } from "../db/sql";
 import { notFound } from "../errors";
 import { addJob, QUERY_CANCEL_CHANNEL, QUERY_DONE_CHANNEL } from "../jobs";
+import { newId } from "../keys";
 import { checkSqlText } from "../sql-check";
 import { requireActive, requirePermission, type TenantCtx } from "../tenant-context";
 import { appendAudit, auditFromCtx } from "./audit-service";
@@ -26,43 +28,45 @@ export async function createQueryRun(
   const started = performance.now();
   requirePermission(ctx, "query.run");
   requireActive(ctx);
-  const sql = checkSqlText(input.sql);
-  return tenantTx(db, ctx.tenantId, async (tx) => {
+  const text = checkSqlText(input.sql);
+  // Plain SQL (db/sql.ts): this transaction is on every query's path.
+  return sqlTenantTx(db, ctx.tenantId, async (sql) => {
     const savedQueryId = input.savedQueryId ?? null;
     if (savedQueryId) {
-      const saved = await tx.savedQuery.findFirst({
-        where: { id: savedQueryId, tenantId: ctx.tenantId, OR: [{ ownerId: ctx.actor.id }, { shared: true }] },
-        select: { id: true },
-      });
+      const [saved] = await sql.query(
+        `SELECT id FROM "SavedQuery" WHERE id = $1 AND "tenantId" = $2 AND ("ownerId" = $3 OR shared)`,
+        [savedQueryId, ctx.tenantId, ctx.actor.id],
+      );
       if (!saved) throw notFound("saved query");
     }
-    const { cacheKey, fingerprint } = await cacheKeyFor(tx, ctx, sql);
+    const { cacheKey, fingerprint } = await cacheKeyFor(sql, ctx, text);
     if (input.useCache !== false) {
-      const hit = await createRunFromCache(tx, ctx, { sql, cacheKey, savedQueryId, started });
+      const hit = await createRunFromCache(sql, ctx, { sql: text, cacheKey, savedQueryId, started });
       if (hit) return { id: hit.id, cached: hit };
     }
-    await assertJobSlot(tx, ctx.tenantId, { scan: true });
-    const run = await tx.queryRun.create({
-      data: { tenantId: ctx.tenantId, userId: ctx.actor.id, sql, cacheKey, savedQueryId },
-      select: { id: true },
-    });
-    await tx.job.create({
-      data: { tenantId: ctx.tenantId, kind: "query", targetId: run.id, createdBy: ctx.actor.id },
-    });
-    await addJob(
-      tx,
-      "query",
-      { queryRunId: run.id, fingerprint },
-      { jobKey: `query:${run.id}`, maxAttempts: 1, priority: -10 },
+    await assertJobSlot(sql, ctx.tenantId, { scan: true });
+    const id = newId();
+    // The run and its job row in one statement.
+    await sql.query(
+      `WITH r AS (
+         INSERT INTO "QueryRun" (id, "tenantId", "userId", sql, "cacheKey", "savedQueryId", "createdAt")
+         VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz AT TIME ZONE 'UTC')
+         RETURNING id)
+       INSERT INTO "Job" (id, "tenantId", kind, "targetId", "createdBy", "createdAt")
+       SELECT $8, $2, 'query', r.id, $3, $7::timestamptz AT TIME ZONE 'UTC' FROM r
+       RETURNING id`,
+      [id, ctx.tenantId, ctx.actor.id, text, cacheKey, savedQueryId, utc(new Date()), newId()],
     );
-    await appendAudit(tx, auditFromCtx(ctx, "query.run", run.id, { sql: sql.slice(0, 2000) }));
-    return { id: run.id, cached: null };
+    // No job key: the run id is new in this very transaction, so there is nothing to deduplicate.
+    await addJob(sql, "query", { queryRunId: id, fingerprint }, { maxAttempts: 1, priority: -10 });
+    await appendAudit(sql, auditFromCtx(ctx, "query.run", id, { sql: text.slice(0, 2000) }));
+    return { id, cached: null };
   });
 }
 
 /** One run of this tenant; a cache hit carries the preview rows of the run it reuses. */
 export async function getQueryRunById(db: Db, ctx: TenantCtx, id: string): Promise<QueryRunView> {
-  const run = await tenantTx(db, ctx.tenantId, (tx) => readQueryRun(tx, ctx.tenantId, id));
+  const run = await sqlTenantTx(db, ctx.tenantId, (sql) => readQueryRun(sql, ctx.tenantId, id));
   if (!run) throw notFound("query");
   return run;
 }
@@ -110,7 +114,7 @@ export async function waitForQueryRun(
     timeoutMs,
     listener,
     check: async () => {
-      run = await tenantTx(db, ctx.tenantId, (tx) => readQueryRun(tx, ctx.tenantId, id));
+      run = await sqlTenantTx(db, ctx.tenantId, (sql) => readQueryRun(sql, ctx.tenantId, id));
       return !run || DONE.has(run.status);
     },
   });

@@ -2,6 +2,7 @@ import type { Db, Tx } from "../db/client";
 import { DomainError } from "../errors";
 import { checkMonthly, checkUpload, monthKey, storageHeadroom } from "../quota";
 import { tenantTx } from "../db/scoped";
+import { sqlOf, type Sql } from "../db/sql";
 
 const RESERVE_LOCK_TIMEOUT = "3s";
 
@@ -77,18 +78,20 @@ export async function getQuota(db: Db, tenantId: string) {
  * requests of one tenant so two cannot both take the last slot; the limits,
  * usage and active jobs come back in one round trip (this is on every query's path).
  */
-export async function assertJobSlot(tx: Tx, tenantId: string, opts: { scan?: boolean } = {}): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${tenantId}, 11))`;
-  const rows = await tx.$queryRaw<{ jobs: number; active: number; scanLimit: bigint; scanUsed: bigint }[]>`
-    SELECT q."concurrentJobsLimit" AS jobs,
-           (SELECT count(*)::int FROM "Job" j WHERE j."tenantId" = ${tenantId} AND j.status IN ('QUEUED', 'RUNNING')) AS active,
-           q."scanBytesMonthLimit" AS "scanLimit",
-           COALESCE((SELECT u."scanBytes" FROM "UsageMonthly" u WHERE u."tenantId" = ${tenantId} AND u.month = ${monthKey()}), 0) AS "scanUsed"
-      FROM "TenantQuota" q WHERE q."tenantId" = ${tenantId}`;
-  const r = rows[0];
+export async function assertJobSlot(tx: Tx | Sql, tenantId: string, opts: { scan?: boolean } = {}): Promise<void> {
+  const sql = sqlOf(tx);
+  await sql.query(`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended($1, 11))`, [tenantId]);
+  const [r] = await sql.query<{ jobs: number; active: number; scanLimit: bigint; scanUsed: bigint }>(
+    `SELECT q."concurrentJobsLimit" AS jobs,
+            (SELECT count(*)::int FROM "Job" j WHERE j."tenantId" = $1 AND j.status IN ('QUEUED', 'RUNNING')) AS active,
+            q."scanBytesMonthLimit" AS "scanLimit",
+            COALESCE((SELECT u."scanBytes" FROM "UsageMonthly" u WHERE u."tenantId" = $1 AND u.month = $2), 0) AS "scanUsed"
+       FROM "TenantQuota" q WHERE q."tenantId" = $1`,
+    [tenantId, monthKey()],
+  );
   if (!r) return;
   if (opts.scan) {
-    const d = checkMonthly("query scanning", r.scanLimit, BigInt(r.scanUsed), 1n);
+    const d = checkMonthly("query scanning", BigInt(r.scanLimit), BigInt(r.scanUsed), 1n);
     if (!d.ok) throw new DomainError("QUOTA_EXCEEDED", `The monthly scan quota is used up. ${d.message}`);
   }
   if (r.active >= r.jobs) {
