@@ -1,5 +1,5 @@
 import { StatementType, type DuckDBConnection } from "@duckdb/node-api";
-import { DomainError } from "@scrollintel/core/errors";
+import { DomainError, isDomainError } from "@scrollintel/core/errors";
 import { checkSqlText, checkStatements, quoteIdent } from "@scrollintel/core/sql-check";
 import { lit } from "./open-duck";
 
@@ -43,20 +43,32 @@ const TYPE_NAMES = Object.fromEntries(
  */
 export async function checkUserSql(conn: DuckDBConnection, sql: string): Promise<string> {
   const text = checkSqlText(sql).replace(/;\s*$/, "");
+  // One statement (the usual case) needs one call: DuckDB refuses to prepare
+  // several at once, and then the statement-by-statement path below says which.
+  let singleError: unknown;
+  try {
+    const single = await conn.prepare(text);
+    checkStatements([{ type: TYPE_NAMES[single.statementType] ?? "UNKNOWN" }]);
+    return text;
+  } catch (e) {
+    if (isDomainError(e)) throw e;
+    singleError = e;
+  }
   let extracted;
   try {
     extracted = await conn.extractStatements(text);
   } catch (e) {
     throw new DomainError("BAD_REQUEST", firstLine(e));
   }
+  // A single statement that failed to prepare: its own error (preparing it again may fail differently).
+  if (extracted.count <= 1) throw new DomainError("BAD_REQUEST", firstLine(singleError));
   const types: { type: string }[] = [];
   for (let i = 0; i < extracted.count; i++) {
     try {
       const prepared = await extracted.prepare(i);
       types.push({ type: TYPE_NAMES[prepared.statementType] ?? "UNKNOWN" });
-    } catch (e) {
-      if (extracted.count > 1) types.push({ type: "UNKNOWN" });
-      else throw new DomainError("BAD_REQUEST", firstLine(e));
+    } catch {
+      types.push({ type: "UNKNOWN" });
     }
   }
   checkStatements(types);

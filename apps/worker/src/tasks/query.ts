@@ -73,11 +73,15 @@ export function makeQueryTask(deps: WorkerDeps): Task {
       scanBytes = await scannedBytes(lease.conn, sql, datasets);
       if (await cancelledEarly) stopper.stop("cancel");
       if (stopper.reason) throw new Error("INTERRUPT: stopped before the statement ran");
-      const result = await writeResult(lease.conn, sql, resultPath, deps.config.QUERY_PREVIEW_ROWS);
+      const rowCount = await copyResult(lease.conn, sql, resultPath);
+      // The preview rows and the upload to storage both only read the local file.
       const key = resultKey(run.tenantId, run.id);
-      await deps.storage.put(key, fs.createReadStream(resultPath));
+      const [result] = await Promise.all([
+        readPreview(lease.conn, resultPath, deps.config.QUERY_PREVIEW_ROWS),
+        deps.storage.put(key, fs.createReadStream(resultPath)),
+      ]);
       const cacheable = fingerprint === undefined || fingerprint === datasetsFingerprint(datasets);
-      outcome = { status: "SUCCEEDED", ...result, resultKey: key, cacheable, durationMs: ms(), scanBytes };
+      outcome = { status: "SUCCEEDED", ...result, rowCount, resultKey: key, cacheable, durationMs: ms(), scanBytes };
     } catch (e) {
       const failed = failure(e, stopper.reason, limits.timeoutMs, ms(), scanBytes);
       log.info({ err: failed.error }, "query did not succeed");
@@ -127,14 +131,18 @@ class Stopper {
   }
 }
 
-/** COPY (sql) TO a Parquet file, then its first rows and column types from that file. */
-async function writeResult(conn: DuckDBConnection, sql: string, resultPath: string, previewRows: number) {
+/** COPY (sql) TO a Parquet file; the number of rows written. */
+async function copyResult(conn: DuckDBConnection, sql: string, resultPath: string): Promise<bigint> {
   const copied = await conn.runAndReadAll(`COPY (\n${sql}\n) TO ${lit(resultPath)} (FORMAT parquet, COMPRESSION zstd)`);
+  return BigInt(String(copied.getRows()[0]?.[0] ?? 0));
+}
+
+/** The first rows and the column types of a written result. */
+async function readPreview(conn: DuckDBConnection, resultPath: string, previewRows: number) {
   const head = await conn.runAndReadAll(`SELECT * FROM read_parquet(${lit(resultPath)}) LIMIT ${previewRows}`);
   return {
     columns: head.columnNames().map((name, i) => ({ name, type: head.columnType(i).toString() })),
     previewRows: head.getRowObjectsJson(),
-    rowCount: BigInt(String(copied.getRows()[0]?.[0] ?? 0)),
     resultBytes: BigInt(fs.statSync(resultPath).size),
   };
 }
