@@ -73,7 +73,9 @@ export function makeQueryTask(deps: WorkerDeps): Task {
       scanBytes = await scannedBytes(lease.conn, sql, datasets);
       if (await cancelledEarly) stopper.stop("cancel");
       if (stopper.reason) throw new Error("INTERRUPT: stopped before the statement ran");
+      const copyStarted = performance.now();
       const rowCount = await copyResult(lease.conn, sql, resultPath);
+      const engineMs = Math.round(performance.now() - copyStarted);
       // The preview rows and the upload to storage both only read the local file.
       const key = resultKey(run.tenantId, run.id);
       const [result] = await Promise.all([
@@ -81,7 +83,16 @@ export function makeQueryTask(deps: WorkerDeps): Task {
         deps.storage.put(key, fs.createReadStream(resultPath)),
       ]);
       const cacheable = fingerprint === undefined || fingerprint === datasetsFingerprint(datasets);
-      outcome = { status: "SUCCEEDED", ...result, rowCount, resultKey: key, cacheable, durationMs: ms(), scanBytes };
+      outcome = {
+        status: "SUCCEEDED",
+        ...result,
+        rowCount,
+        engineMs,
+        resultKey: key,
+        cacheable,
+        durationMs: ms(),
+        scanBytes,
+      };
     } catch (e) {
       const failed = failure(e, stopper.reason, limits.timeoutMs, ms(), scanBytes);
       log.info({ err: failed.error }, "query did not succeed");

@@ -71,6 +71,8 @@ export type QueryOutcome = { durationMs: number; scanBytes: bigint } & (
       rowCount: bigint;
       resultKey: string;
       resultBytes: bigint;
+      /** The DuckDB statement's own time; durationMs minus this is the sandbox's share. */
+      engineMs: number;
       /** False when the run saw other dataset versions than its cache key was made from. */
       cacheable: boolean;
     }
@@ -103,6 +105,7 @@ export async function finishQueryRun(
            "rowCount" = CASE WHEN status = 'RUNNING' AND $7 THEN $10::bigint ELSE "rowCount" END,
            "resultKey" = CASE WHEN status = 'RUNNING' AND $7 THEN $11 ELSE "resultKey" END,
            "resultBytes" = CASE WHEN status = 'RUNNING' AND $7 THEN $12::bigint ELSE "resultBytes" END,
+           "engineMs" = CASE WHEN status = 'RUNNING' AND $7 THEN $15::int ELSE "engineMs" END,
            "cacheKey" = CASE WHEN status = 'RUNNING' AND $7 AND NOT $13 THEN NULL ELSE "cacheKey" END
           WHERE id = $1
          RETURNING status),
@@ -128,6 +131,7 @@ export async function finishQueryRun(
         ok ? outcome.resultBytes.toString() : null,
         ok ? outcome.cacheable : true,
         QUERY_DONE_CHANNEL,
+        ok ? outcome.engineMs : null,
       ],
     );
     await meterUsage(sql, run.tenantId, [

@@ -12,7 +12,7 @@ export type QueryRunView = ReturnType<typeof presentQueryRun>;
 
 /** Every column of "QueryRun", as a select list for plain SQL reading a whole run (`r` is its alias). */
 export const QUERY_RUN_COLUMNS = `r.id, r."tenantId", r."userId", r.sql, r.status::text AS status, r.columns, r."previewRows",
-  r."rowCount", r."durationMs", r.error, r."createdAt", r."finishedAt", r."cacheKey", r."cachedFromId",
+  r."rowCount", r."durationMs", r."engineMs", r.error, r."createdAt", r."finishedAt", r."cacheKey", r."cachedFromId",
   r."resultKey", r."resultBytes", r."scanBytes", r."savedQueryId"`;
 
 /** One run of the tenant, or null; a cache hit reads its preview from the run it reuses (one round trip). */

@@ -143,6 +143,7 @@ function QueryWorkbench() {
               {r?.status === "SUCCEEDED" ? (
                 <span className="text-sm text-slate-600" data-testid="result-summary">
                   {formatCount(r.rowCount)} rows · {r.durationMs} ms
+                  {r.engineMs !== null ? ` (engine ${r.engineMs} ms)` : ""}
                   {r.cached ? " · from cache" : ` · ${formatBytes(r.scanBytes ?? 0n)} scanned`}
                 </span>
               ) : null}

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "QueryRun" ADD COLUMN     "engineMs" INTEGER;
