@@ -65,7 +65,10 @@ describe("analyst flow", () => {
     );
     await editor.press("Control+Enter");
     await page.getByTestId("result-summary").waitFor({ timeout: 30_000 });
-    await expect(page.getByTestId("result-summary").textContent()).resolves.toMatch(/^4 rows/);
+    await expect(page.getByTestId("result-summary").textContent()).resolves.toMatch(
+      /^4 rows · \d+ ms \(engine \d+ ms\) · [\d.]+ [KMG]?B scanned$/,
+    );
+    expect(await page.locator(".cm-tooltip-autocomplete").count()).toBe(0);
     await page.locator('[data-testid="result-chart"] .recharts-bar-rectangle').first().waitFor();
     expect(await page.locator('[data-testid="result-chart"] .recharts-bar-rectangle').count()).toBe(4);
     await expect(page.getByRole("gridcell").first().textContent()).resolves.toBe("east");

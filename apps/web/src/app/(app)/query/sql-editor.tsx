@@ -1,4 +1,5 @@
 "use client";
+import { closeCompletion } from "@codemirror/autocomplete";
 import { PostgreSQL, sql } from "@codemirror/lang-sql";
 import CodeMirror, { EditorView, keymap, Prec, type ReactCodeMirrorRef } from "@uiw/react-codemirror";
 import { forwardRef, useImperativeHandle, useMemo, useRef } from "react";
@@ -43,7 +44,9 @@ export const SqlEditor = forwardRef<
           {
             key: "Mod-Enter",
             preventDefault: true,
-            run: () => {
+            run: (view) => {
+              // A completion list left open would hide the first result rows.
+              closeCompletion(view);
               onRun.current();
               return true;
             },
