@@ -136,9 +136,9 @@ async function setupDatabase(databaseUrl: string): Promise<void> {
       await c.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ${schema} TO ${APP_ROLE}`);
     }
     // The audit log is append-only for the application, and only reachable through its parent
-    // table (whose row-level security policies partitions do not inherit).
+    // table (whose row-level security policies partitions do not inherit): si_ensure_audit_partitions,
+    // below, revokes everything on every partition.
     await c.query(`REVOKE UPDATE, DELETE, TRUNCATE ON "AuditEvent" FROM ${APP_ROLE}`);
-    await c.query(`REVOKE ALL ON "AuditEvent_default" FROM ${APP_ROLE}`);
     // graphile-worker keeps its tables behind row-level security without policies, so the app
     // role enqueues through this definer-rights wrapper, inside the caller's transaction.
     await c.query(`CREATE OR REPLACE FUNCTION si_add_job(task text, payload json, job_key text, max_attempts int, priority int)
@@ -180,6 +180,11 @@ async function installAuditGuards(c: pg.Client): Promise<void> {
                               WHERE "createdAt" >= m AND "createdAt" < (m + interval '1 month'));
         EXECUTE format('CREATE TABLE public.%I PARTITION OF public."AuditEvent" FOR VALUES FROM (%L) TO (%L)',
                        part, m, (m + interval '1 month')::date);
+      END LOOP;
+      -- Every partition, also those of earlier runs: a deploy's GRANT ... ON ALL TABLES reaches
+      -- them too, and a partition does not have its parent's row-level security.
+      FOR part IN SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                   WHERE i.inhparent = 'public."AuditEvent"'::regclass LOOP
         EXECUTE format('REVOKE ALL ON public.%I FROM ${APP_ROLE}', part);
       END LOOP;
     END $$`);

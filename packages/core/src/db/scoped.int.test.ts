@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMember, createTenant, ctxOf, type TestUser } from "../../../../test/factories";
 import { createTestDb, type TestDb } from "../../../../test/test-db";
+import { migrateDeploy } from "../../../../prisma/migrate";
 import { recordAudit } from "../services/audit-service";
 import { createUpload, finishUpload } from "../services/upload-service";
 import { APP_ROLE, systemTx, tenantTx } from "./scoped";
@@ -82,6 +83,20 @@ describe("row-level security", () => {
   it("lets platform work see every tenant", async () => {
     const n = await systemTx(t.db, (tx) => tx.dataset.count());
     expect(n).toBe(2);
+  });
+
+  it("keeps every audit partition out of the app role's reach, also after a second deploy", async () => {
+    await migrateDeploy(t.url); // every `pnpm start` deploys again, with its GRANT ... ON ALL TABLES
+    const parts = await t.db.$queryRawUnsafe<{ name: string; granted: boolean }[]>(
+      `SELECT c.relname AS name, has_table_privilege('${APP_ROLE}', c.oid, 'SELECT,INSERT,UPDATE,DELETE') AS granted
+         FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = '"AuditEvent"'::regclass`,
+    );
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.filter((p) => p.granted)).toEqual([]);
+    const month = parts.find((p) => p.name !== "AuditEvent_default")!.name;
+    await expect(
+      tenantTx(t.db, a.tenantId, (tx) => tx.$queryRawUnsafe(`SELECT count(*) FROM "${month}"`)),
+    ).rejects.toThrow(/permission denied/);
   });
 
   it("keeps the audit log append-only for the application", async () => {
