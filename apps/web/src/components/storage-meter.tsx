@@ -2,18 +2,23 @@ import { percentUsed } from "@scrollintel/core/quota";
 import { QuotaMeter } from "@scrollintel/ui/quota-meter";
 import { formatBytes } from "./format";
 
+/** Bytes against a byte limit, both written out. */
+export function BytesMeter(props: { label: string; used: bigint; limit: bigint }) {
+  return (
+    <QuotaMeter
+      label={props.label}
+      percent={percentUsed(props.used, props.limit)}
+      usedLabel={formatBytes(props.used)}
+      limitLabel={formatBytes(props.limit)}
+    />
+  );
+}
+
 /** Storage taken (used + reserved by uploads in flight) against the limit. */
 export function StorageMeter(props: {
   label: string;
   quota: { storageBytesUsed: bigint; storageBytesReserved: bigint; storageBytesLimit: bigint };
 }) {
-  const taken = props.quota.storageBytesUsed + props.quota.storageBytesReserved;
-  return (
-    <QuotaMeter
-      label={props.label}
-      percent={percentUsed(taken, props.quota.storageBytesLimit)}
-      usedLabel={formatBytes(taken)}
-      limitLabel={formatBytes(props.quota.storageBytesLimit)}
-    />
-  );
+  const { storageBytesUsed, storageBytesReserved, storageBytesLimit } = props.quota;
+  return <BytesMeter label={props.label} used={storageBytesUsed + storageBytesReserved} limit={storageBytesLimit} />;
 }

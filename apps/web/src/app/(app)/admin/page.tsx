@@ -5,7 +5,7 @@ import { Badge } from "@scrollintel/ui/badge";
 import { Button } from "@scrollintel/ui/button";
 import { Card, CardBody, CardHeader } from "@scrollintel/ui/card";
 import { ErrorNotice } from "@scrollintel/ui/empty-state";
-import { TableHead } from "@scrollintel/ui/table";
+import { TableHead } from "@scrollintel/ui/table-head";
 import { formatBytes } from "@/components/format";
 import { StorageMeter } from "@/components/storage-meter";
 import { useTRPC } from "@/trpc/client";
@@ -33,7 +33,7 @@ export default function AdminPage() {
             </CardBody>
           ) : null}
           <table className="w-full text-sm">
-            <TableHead columns={["Tenant", "Status", "Members · datasets", "Storage", "Ingest · scan (month)", ""]} />
+            <TableHead labels={["Tenant", "Status", "Members · datasets", "Storage", "Ingest · scan (month)", ""]} />
             <tbody className="divide-y divide-slate-100">
               {tenants.data?.map((t) => (
                 <Fragment key={t.id}>

@@ -5,7 +5,7 @@ import { Badge } from "@scrollintel/ui/badge";
 import { Button } from "@scrollintel/ui/button";
 import { Card, CardBody, CardHeader } from "@scrollintel/ui/card";
 import { Input, Select } from "@scrollintel/ui/input";
-import { TableHead } from "@scrollintel/ui/table";
+import { TableHead } from "@scrollintel/ui/table-head";
 import { formatTime } from "@/components/format";
 import { useTRPC } from "@/trpc/client";
 
@@ -62,7 +62,7 @@ export function PlatformAudit({ tenants }: { tenants: { id: string; slug: string
         </CardBody>
       ) : null}
       <table className="w-full text-sm">
-        <TableHead columns={["Time", "Tenant", "#", "Action", "Actor", "Target"]} />
+        <TableHead labels={["Time", "Tenant", "#", "Action", "Actor", "Target"]} />
         <tbody className="divide-y divide-slate-100">
           {items.map((e) => (
             <tr key={e.id} data-testid="platform-audit-row">

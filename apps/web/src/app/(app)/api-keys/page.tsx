@@ -8,7 +8,7 @@ import { Button } from "@scrollintel/ui/button";
 import { Card, CardBody, CardHeader } from "@scrollintel/ui/card";
 import { EmptyState, ErrorNotice } from "@scrollintel/ui/empty-state";
 import { Input, Label } from "@scrollintel/ui/input";
-import { TableHead } from "@scrollintel/ui/table";
+import { TableHead } from "@scrollintel/ui/table-head";
 import { CopyField } from "@/components/copy-field";
 import { formatTime } from "@/components/format";
 import { useTRPC } from "@/trpc/client";
@@ -56,7 +56,7 @@ export default function ApiKeysPage() {
           </CardBody>
         ) : (
           <table className="w-full text-sm">
-            <TableHead columns={["Name", "Key", "Scopes", "Last used", ""]} />
+            <TableHead labels={["Name", "Key", "Scopes", "Last used", ""]} />
             <tbody className="divide-y divide-slate-100">
               {keys.data?.map((k) => (
                 <tr key={k.id} data-testid="api-key-row">

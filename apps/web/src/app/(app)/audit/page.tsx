@@ -6,7 +6,7 @@ import { Button, buttonVariants } from "@scrollintel/ui/button";
 import { Card, CardBody, CardHeader } from "@scrollintel/ui/card";
 import { EmptyState, ErrorNotice } from "@scrollintel/ui/empty-state";
 import { Input, Label } from "@scrollintel/ui/input";
-import { TableHead } from "@scrollintel/ui/table";
+import { TableHead } from "@scrollintel/ui/table-head";
 import { formatTime } from "@/components/format";
 import { useTRPC } from "@/trpc/client";
 
@@ -126,7 +126,7 @@ export default function AuditPage() {
           </div>
         ) : (
           <table className="w-full text-sm">
-            <TableHead columns={["#", "Time", "Action", "Actor", "Target", "IP / agent"]} />
+            <TableHead labels={["#", "Time", "Action", "Actor", "Target", "IP / agent"]} />
             <tbody className="divide-y divide-slate-100">
               {items.map((e) => (
                 <tr key={e.id} data-testid="audit-row" title={JSON.stringify(e.metadata)}>

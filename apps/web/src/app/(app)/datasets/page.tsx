@@ -4,7 +4,7 @@ import Link from "next/link";
 import { buttonVariants } from "@scrollintel/ui/button";
 import { Card, CardHeader } from "@scrollintel/ui/card";
 import { EmptyState, ErrorNotice } from "@scrollintel/ui/empty-state";
-import { TableHead } from "@scrollintel/ui/table";
+import { TableHead } from "@scrollintel/ui/table-head";
 import { formatBytes, formatCount, formatTime } from "@/components/format";
 import { StatusBadge } from "@/components/status-badge";
 import { useTRPC } from "@/trpc/client";
@@ -48,7 +48,7 @@ export default function DatasetsPage() {
         </div>
       ) : (
         <table className="w-full text-sm">
-          <TableHead columns={["Name", "Status", "Rows", "Source size", "Created"]} />
+          <TableHead labels={["Name", "Status", "Rows >", "Source size >", "Created"]} />
           <tbody className="divide-y divide-slate-100">
             {list.data.map((d) => (
               <tr key={d.id} className="hover:bg-slate-50" data-testid="dataset-row">

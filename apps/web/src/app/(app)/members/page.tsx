@@ -6,7 +6,7 @@ import { Button } from "@scrollintel/ui/button";
 import { Card, CardBody, CardHeader } from "@scrollintel/ui/card";
 import { ErrorNotice } from "@scrollintel/ui/empty-state";
 import { Input, Label, Select } from "@scrollintel/ui/input";
-import { TableHead } from "@scrollintel/ui/table";
+import { TableHead } from "@scrollintel/ui/table-head";
 import { CopyField } from "@/components/copy-field";
 import { formatTime } from "@/components/format";
 import { useTRPC } from "@/trpc/client";
@@ -40,7 +40,7 @@ export default function MembersPage() {
           </CardBody>
         ) : null}
         <table className="w-full text-sm">
-          <TableHead columns={["Name", "Email", "Role", ""]} />
+          <TableHead labels={["Name", "Email", "Role", ""]} />
           <tbody className="divide-y divide-slate-100">
             {members.data?.map((m) => (
               <tr key={m.userId} data-testid="member-row">

@@ -1,10 +1,9 @@
 "use client";
-import { percentUsed } from "@scrollintel/core/quota";
 import { Card, CardBody, CardHeader } from "@scrollintel/ui/card";
-import { QuotaMeter } from "@scrollintel/ui/quota-meter";
 import { formatBytes } from "@/components/format";
+import { BytesMeter, StorageMeter } from "@/components/storage-meter";
 
-export interface QuotaNumbers {
+interface QuotaNumbers {
   storageBytesUsed: bigint;
   storageBytesReserved: bigint;
   storageBytesLimit: bigint;
@@ -27,18 +26,8 @@ export function UploadQuotaCard(props: { quota: QuotaNumbers | undefined; pendin
       <CardBody className="space-y-4">
         {q ? (
           <>
-            <QuotaMeter
-              label="Now"
-              percent={percentUsed(now, q.storageBytesLimit)}
-              usedLabel={formatBytes(now)}
-              limitLabel={formatBytes(q.storageBytesLimit)}
-            />
-            <QuotaMeter
-              label="After these uploads"
-              percent={percentUsed(after, q.storageBytesLimit)}
-              usedLabel={formatBytes(after)}
-              limitLabel={formatBytes(q.storageBytesLimit)}
-            />
+            <StorageMeter label="Now" quota={q} />
+            <BytesMeter label="After these uploads" used={after} limit={q.storageBytesLimit} />
             <p className="text-xs text-slate-500" data-testid="quota-left">
               {formatBytes(q.storageHeadroom)} left · largest file {formatBytes(q.maxFileBytes)}
               {q.storageBytesReserved > 0n

@@ -1,15 +1,8 @@
 import type { UnfinishedUploadRow } from "@scrollintel/ui/unfinished-upload-list";
 import type { UploadRow } from "@scrollintel/ui/upload-list";
-import { formatBytes, formatTime } from "@/components/format";
+import { formatBytes, formatDuration, formatTime } from "@/components/format";
 import type { TrackedUpload } from "./use-tus-uploads";
 import type { UnfinishedUpload } from "./use-unfinished-uploads";
-
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s >= 3600) return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
-  if (s >= 60) return `${Math.floor(s / 60)} min ${s % 60} s`;
-  return `${s} s`;
-}
 
 /** "42.0 MB/s · 3 min 10 s left", or "" while nothing moves. */
 export function rateLabel(bytesLeft: number, bytesPerSec: number): string {

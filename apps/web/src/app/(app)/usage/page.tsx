@@ -1,12 +1,10 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { percentUsed } from "@scrollintel/core/quota";
 import { Card, CardBody, CardHeader } from "@scrollintel/ui/card";
 import { ErrorNotice } from "@scrollintel/ui/empty-state";
-import { QuotaMeter } from "@scrollintel/ui/quota-meter";
 import { ResultChart } from "@scrollintel/ui/result-chart";
 import { formatBytes, formatCount } from "@/components/format";
-import { StorageMeter } from "@/components/storage-meter";
+import { BytesMeter, StorageMeter } from "@/components/storage-meter";
 import { useTRPC } from "@/trpc/client";
 
 const MB = 1024 * 1024;
@@ -32,18 +30,8 @@ export default function UsagePage() {
           {s && q ? (
             <>
               <StorageMeter label="Storage" quota={q} />
-              <QuotaMeter
-                label="Ingested this month"
-                percent={percentUsed(s.ingestBytes, q.ingestBytesMonthLimit)}
-                usedLabel={formatBytes(s.ingestBytes)}
-                limitLabel={formatBytes(q.ingestBytesMonthLimit)}
-              />
-              <QuotaMeter
-                label="Scanned by queries this month"
-                percent={percentUsed(s.scanBytes, q.scanBytesMonthLimit)}
-                usedLabel={formatBytes(s.scanBytes)}
-                limitLabel={formatBytes(q.scanBytesMonthLimit)}
-              />
+              <BytesMeter label="Ingested this month" used={s.ingestBytes} limit={q.ingestBytesMonthLimit} />
+              <BytesMeter label="Scanned by queries this month" used={s.scanBytes} limit={q.scanBytesMonthLimit} />
               <dl className="grid grid-cols-2 gap-2 text-sm md:col-span-3 md:grid-cols-4">
                 <div>
                   <dt className="text-slate-500">Largest file</dt>

@@ -2,9 +2,9 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Button } from "@scrollintel/ui/button";
 import { ProgressBar } from "@scrollintel/ui/progress-bar";
-import { formatBytes, formatCount } from "@/components/format";
+import { formatBytes, formatCount, formatDuration } from "@/components/format";
 import { useTRPC } from "@/trpc/client";
-import { formatDuration, type VersionSummary } from "./dataset-types";
+import type { VersionSummary } from "./dataset-types";
 
 const PHASES: Record<string, string> = {
   reading: "Reading the upload",
