@@ -2,7 +2,8 @@
 // listed, schema overrides and appends as new versions (the READY one stays
 // what queries see meanwhile), profiles, usage metering, quota and cancel.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findQueryableDatasets } from "@scrollintel/core/services/dataset-service";
+import { tenantTx } from "@scrollintel/core/db/scoped";
+import { findVisibleDatasets } from "@scrollintel/core/services/visible-datasets";
 import { cancelIngest, findRejects, reingestVersion } from "@scrollintel/core/services/dataset-version-service";
 import { createUpload, finishUpload } from "@scrollintel/core/services/upload-service";
 import { ZIngestOptions } from "@scrollintel/core/ingest-options";
@@ -89,16 +90,19 @@ describe("bad rows, overrides and appends", () => {
     expect(town.distinct).toBe(3);
   });
 
+  /** What the tenant's queries see. */
+  const queryable = () => tenantTx(t.db, user.tenantId, (tx) => findVisibleDatasets(tx, user.tenantId));
+
   it("keeps the READY version for queries while a new one is built, then switches", async () => {
     const r = await reingestVersion(t.db, ctxOf(user), {
       versionId: v2,
       options: ZIngestOptions.parse({ badRows: "skip", columns: [{ name: "amount", type: "VARCHAR" }] }),
     });
-    expect((await findQueryableDatasets(t.db, user.tenantId))[0]).toMatchObject({ datasetId, version: 2 });
+    expect((await queryable())[0]).toMatchObject({ datasetId, version: 2 });
     await ingest(r.versionId);
     const v = await version(r.versionId);
     expect((v.columns as { type: string }[]).map((c) => c.type)).toEqual(["BIGINT", "VARCHAR", "VARCHAR"]);
-    expect((await findQueryableDatasets(t.db, user.tenantId))[0]).toMatchObject({ datasetId, version: 3 });
+    expect((await queryable())[0]).toMatchObject({ datasetId, version: 3 });
   });
 
   it("appends a file as a new version holding both files' rows", async () => {

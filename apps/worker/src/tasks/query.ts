@@ -46,6 +46,7 @@ export function makeQueryTask(deps: WorkerDeps): Task {
     const started = await startQueryRun(deps.db, queryRunId);
     if (!started) return;
     const { run, limits, datasets } = started;
+    const seen = datasetsFingerprint(datasets);
     const log = deps.log.child({ jobId: helpers.job.id, task: "query", queryRunId, tenantId: run.tenantId });
     const t0 = performance.now();
     const ms = () => Math.round(performance.now() - t0);
@@ -60,7 +61,7 @@ export function makeQueryTask(deps: WorkerDeps): Task {
     try {
       lease = await sessions.acquire({
         tenantId: run.tenantId,
-        fingerprint: datasetsFingerprint(datasets),
+        fingerprint: seen,
         policy: DATA_POLICY,
         memoryLimitMb: limits.memoryLimitMb,
         datasets: await Promise.all(
@@ -82,7 +83,7 @@ export function makeQueryTask(deps: WorkerDeps): Task {
         readPreview(lease.conn, resultPath, deps.config.QUERY_PREVIEW_ROWS),
         deps.storage.put(key, fs.createReadStream(resultPath)),
       ]);
-      const cacheable = fingerprint === undefined || fingerprint === datasetsFingerprint(datasets);
+      const cacheable = fingerprint === undefined || fingerprint === seen;
       outcome = {
         status: "SUCCEEDED",
         ...result,

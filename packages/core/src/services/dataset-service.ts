@@ -189,21 +189,3 @@ function versionSummary(v: {
     finishedAt: v.finishedAt,
   };
 }
-
-/** The READY datasets a query of this tenant may see, each at its readyVersion, with its Parquet files. */
-export async function findQueryableDatasets(db: Db, tenantId: string) {
-  const rows = await tenantTx(db, tenantId, async (tx) => {
-    const ds = await tx.dataset.findMany({
-      where: { tenantId, readyVersion: { not: null } },
-      orderBy: { name: "asc" },
-    });
-    const versions = await tx.datasetVersion.findMany({
-      where: { tenantId, status: "READY", OR: ds.map((d) => ({ datasetId: d.id, version: d.readyVersion! })) },
-      select: { datasetId: true, version: true, files: true },
-    });
-    return ds.map((d) => ({ d, v: versions.find((v) => v.datasetId === d.id) }));
-  });
-  return rows.flatMap(({ d, v }) =>
-    v ? [{ name: d.name, datasetId: d.id, version: v.version, files: v.files as string[] }] : [],
-  );
-}

@@ -5,7 +5,7 @@ import { SYSTEM_ACTOR } from "../tenant-context";
 import type { ColumnProfile } from "../column-profile";
 import { appendAudit, jsonSafe } from "./audit-service";
 import type { ColumnInfo } from "./dataset-service";
-import { adjustStorageUsed } from "./quota-service";
+import { adjustStorageUsed, lockTenantJobSlots } from "./quota-service";
 import { assertIngestAllowance, meterUsage } from "./usage-service";
 import { systemTx } from "../db/scoped";
 
@@ -63,10 +63,10 @@ async function appendBase(tx: Tx, v: { datasetId: string; version: number }) {
 /**
  * The tenant's running jobs when they already fill its concurrent-jobs quota
  * (so this ingest waits its turn), else null. Serialised per tenant with the
- * same advisory lock the query path takes.
+ * query path (lockTenantJobSlots).
  */
 async function runningJobsOver(tx: Tx, tenantId: string, versionId: string): Promise<number | null> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${tenantId}, 11))`;
+  await lockTenantJobSlots(tx, tenantId);
   const q = await tx.tenantQuota.findUnique({ where: { tenantId }, select: { concurrentJobsLimit: true } });
   const running = await tx.job.count({ where: { tenantId, status: "RUNNING", targetId: { not: versionId } } });
   return q && running >= q.concurrentJobsLimit ? running : null;

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { hashSecret } from "../api-keys";
 import type { Db } from "../db/client";
 import { systemTx, tenantTx } from "../db/scoped";
 import { DomainError, notFound } from "../errors";
@@ -9,9 +10,8 @@ import { appendAudit, auditFromCtx } from "./audit-service";
 
 const INVITE_DAYS = 7;
 
-function tokenHash(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
+/** Stored like an API key's secret: its SHA-256. */
+const tokenHash = hashSecret;
 
 /** An invitation link token (shown once; only its hash is stored). */
 export async function createInvitation(db: Db, ctx: TenantCtx, input: { role: RoleName; email?: string | null }) {

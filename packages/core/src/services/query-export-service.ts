@@ -1,9 +1,10 @@
-import type { Db, Tx } from "../db/client";
+import type { Db } from "../db/client";
 import { waitUntilDone, type NotifyListener } from "../db/notify-listener";
 import { systemTx, tenantTx } from "../db/scoped";
-import { DomainError, notFound } from "../errors";
+import { DomainError } from "../errors";
 import { addJob, QUERY_DONE_CHANNEL } from "../jobs";
 import { resultExportKey } from "../keys";
+import { resultOwner } from "./query-run-view";
 import { requirePermission, type TenantCtx } from "../tenant-context";
 import { appendAudit, auditFromCtx } from "./audit-service";
 
@@ -21,18 +22,6 @@ export function downloadUrl(queryRunId: string, format: ExportFormat): string {
   return `/api/queries/${queryRunId}/download?format=${format}`;
 }
 
-async function resultOwner(tx: Tx, ctx: TenantCtx, id: string) {
-  const run = await tx.queryRun.findFirst({
-    where: { id, tenantId: ctx.tenantId },
-    select: { id: true, status: true, cachedFromId: true, resultKey: true },
-  });
-  if (!run) throw notFound("query");
-  if (run.status !== "SUCCEEDED" || !run.resultKey) {
-    throw new DomainError("BAD_REQUEST", "This query has no result to download.");
-  }
-  return { ...run, ownerId: run.cachedFromId ?? run.id, resultKey: run.resultKey };
-}
-
 /**
  * Makes a full result downloadable. Parquet is the stored result itself; CSV
  * is written by the worker (query-export job) into storage once per result,
@@ -45,7 +34,7 @@ export async function requestExport(
 ): Promise<ExportState> {
   requirePermission(ctx, "query.read");
   const exp = await tenantTx(db, ctx.tenantId, async (tx) => {
-    const run = await resultOwner(tx, ctx, input.id);
+    const run = await resultOwner(tx, ctx.tenantId, input.id, "download");
     await appendAudit(tx, auditFromCtx(ctx, "query.export", input.id, { format: input.format }));
     if (input.format === "parquet") return null;
     const key = { tenantId: ctx.tenantId, queryRunId: run.ownerId, format: input.format };
@@ -64,7 +53,7 @@ export async function requestExport(
         select: { status: true, error: true },
       }),
     );
-  let row = await read();
+  let row = null as Awaited<ReturnType<typeof read>>; // set by check(), which runs first
   await waitUntilDone({
     id: exp.id,
     timeoutMs: input.waitMs,
@@ -83,7 +72,7 @@ export async function requestExport(
 export async function getExportDownload(db: Db, ctx: TenantCtx, input: { id: string; format: ExportFormat }) {
   requirePermission(ctx, "query.read");
   return tenantTx(db, ctx.tenantId, async (tx) => {
-    const run = await resultOwner(tx, ctx, input.id);
+    const run = await resultOwner(tx, ctx.tenantId, input.id, "download");
     const filename = `query-${input.id}.${input.format}`;
     if (input.format === "parquet") {
       return { key: run.resultKey, filename, contentType: "application/vnd.apache.parquet" };

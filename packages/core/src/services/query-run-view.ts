@@ -1,5 +1,6 @@
 import type { Tx } from "../db/client";
 import type { Sql } from "../db/sql";
+import { DomainError, notFound } from "../errors";
 
 type QueryRunRow = NonNullable<Awaited<ReturnType<Tx["queryRun"]["findFirst"]>>>;
 
@@ -27,4 +28,26 @@ export async function readQueryRun(sql: Sql, tenantId: string, id: string): Prom
   if (!r) return null;
   const { sourcePreview, ...run } = r;
   return presentQueryRun(run, run.cachedFromId ? (sourcePreview ?? []) : run.previewRows);
+}
+
+/**
+ * A SUCCEEDED run of the tenant and the run whose stored result it reads
+ * (`ownerId`: itself, or the run a cache hit reuses); `doing` ends the refusal
+ * for a run without a result ("read", "download").
+ */
+export async function resultOwner(tx: Tx, tenantId: string, id: string, doing: string) {
+  const run = await tx.queryRun.findFirst({
+    where: { id, tenantId },
+    select: { id: true, status: true, cachedFromId: true, columns: true, rowCount: true, resultKey: true },
+  });
+  if (!run) throw notFound("query");
+  if (run.status !== "SUCCEEDED" || !run.resultKey) {
+    throw new DomainError("BAD_REQUEST", `This query has no result to ${doing}.`);
+  }
+  return {
+    ...run,
+    ownerId: run.cachedFromId ?? run.id,
+    resultKey: run.resultKey,
+    columns: run.columns as { name: string }[],
+  };
 }

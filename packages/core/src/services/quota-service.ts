@@ -72,6 +72,14 @@ export async function getQuota(db: Db, tenantId: string) {
 }
 
 /**
+ * Orders, per tenant, everything that counts or starts its jobs (queries
+ * queued on the web, ingests started on the worker) until the transaction ends.
+ */
+export async function lockTenantJobSlots(tx: Tx | Sql, tenantId: string): Promise<void> {
+  await sqlOf(tx).query(`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended($1, 11))`, [tenantId]);
+}
+
+/**
  * Refuses new background work past the tenant's concurrent-jobs quota
  * (RATE_LIMITED: the client retries) and, for queries, once the month's scan
  * quota is used up (QUOTA_EXCEEDED). The advisory lock orders concurrent
@@ -80,7 +88,7 @@ export async function getQuota(db: Db, tenantId: string) {
  */
 export async function assertJobSlot(tx: Tx | Sql, tenantId: string, opts: { scan?: boolean } = {}): Promise<void> {
   const sql = sqlOf(tx);
-  await sql.query(`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended($1, 11))`, [tenantId]);
+  await lockTenantJobSlots(sql, tenantId);
   const [r] = await sql.query<{ jobs: number; active: number; scanLimit: bigint; scanUsed: bigint }>(
     `SELECT q."concurrentJobsLimit" AS jobs,
             (SELECT count(*)::int FROM "Job" j WHERE j."tenantId" = $1 AND j.status IN ('QUEUED', 'RUNNING')) AS active,

@@ -1,8 +1,9 @@
-import type { Db, Tx } from "../db/client";
+import type { Db } from "../db/client";
 import { waitUntilDone, type NotifyListener } from "../db/notify-listener";
 import { systemTx, tenantTx } from "../db/scoped";
-import { DomainError, notFound } from "../errors";
+import { DomainError } from "../errors";
 import { addJob, QUERY_DONE_CHANNEL } from "../jobs";
+import { resultOwner } from "./query-run-view";
 import { requirePermission, type TenantCtx } from "../tenant-context";
 import { jsonSafe } from "./audit-service";
 
@@ -23,17 +24,6 @@ export interface ResultPage {
   rowCount: bigint;
 }
 
-/** The run whose stored result a run reads: itself, or the run a cache hit reuses. */
-async function resultOwner(tx: Tx, ctx: TenantCtx, id: string) {
-  const run = await tx.queryRun.findFirst({
-    where: { id, tenantId: ctx.tenantId },
-    select: { id: true, status: true, cachedFromId: true, columns: true, rowCount: true },
-  });
-  if (!run) throw notFound("query");
-  if (run.status !== "SUCCEEDED") throw new DomainError("BAD_REQUEST", "This query has no result to read.");
-  return { ...run, ownerId: run.cachedFromId ?? run.id, columns: run.columns as { name: string }[] };
-}
-
 /**
  * One page of a result, in result order or sorted by one column. Pages the
  * preview already holds come straight from PostgreSQL; others are read from
@@ -48,7 +38,7 @@ export async function getResultPage(
   requirePermission(ctx, "query.read");
   type First = { done: ResultPage } | { done: null; pageId: string; rowCount: bigint };
   const first = await tenantTx(db, ctx.tenantId, async (tx): Promise<First> => {
-    const run = await resultOwner(tx, ctx, input.id);
+    const run = await resultOwner(tx, ctx.tenantId, input.id, "read");
     const rowCount = run.rowCount ?? 0n;
     const from = input.page * RESULT_PAGE_ROWS;
     const done = (rows: Record<string, unknown>[]): { done: ResultPage } => ({

@@ -3,7 +3,7 @@ import { systemTx } from "../db/scoped";
 import { DomainError, notFound } from "../errors";
 import { monthKey } from "../quota";
 import type { Actor } from "../tenant-context";
-import { appendAudit, jsonSafe } from "./audit-service";
+import { appendAudit } from "./audit-service";
 import { createInvitation } from "./invitation-service";
 
 // Platform operations: callers are checked as platform admins by the web layer.
@@ -124,7 +124,7 @@ export async function updateTenantQuota(db: Db, actor: Actor, tenantId: string, 
       actor,
       action: "quota.update",
       target: tenantId,
-      metadata: JSON.parse(JSON.stringify(changed, jsonSafe)) as Record<string, unknown>,
+      metadata: changed, // appendAudit makes it JSON-safe
     });
     return after;
   });
