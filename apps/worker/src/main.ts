@@ -43,7 +43,6 @@ async function main() {
     idleMs: SESSION_IDLE_MS,
     maxInstances: Math.max(2, config.WORKER_CONCURRENCY * 2),
     spare: spareDuck,
-    log,
   });
   const deps: WorkerDeps = { config, db, storage: createStorage(config), log, cancels, spareDuck, sessions };
   const runner = await run({

@@ -22,6 +22,6 @@ export interface ColumnProfile {
   top: { value: string; count: number }[];
   /** Numbers and times: equal-width bins labelled by their upper edge; booleans: one bin per value. */
   histogram: { label: string; count: number }[];
-  /** Distinct, mean, quartiles, top values and histogram were estimated from a block sample. */
+  /** Distinct, mean, quartiles, top values and histogram were estimated from a sample of evenly spaced row slices. */
   sampled: boolean;
 }

@@ -31,7 +31,6 @@ export const ZConfig = z.object({
   /** An ingest whose worker wrote no progress for this long is taken to have died; its job is unlocked and runs again. */
   INGEST_STALE_AFTER_MS: z.coerce.number().int().min(1000).default(60_000),
   QUERY_PREVIEW_ROWS: z.coerce.number().int().min(1).max(100_000).default(1000),
-  QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   DEFAULT_STORAGE_QUOTA_BYTES: ZBytes.default(100 * 1024 ** 3),
   DEFAULT_MAX_FILE_BYTES: ZBytes.default(1024 ** 4),
 });

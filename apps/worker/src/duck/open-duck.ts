@@ -30,6 +30,8 @@ export async function openDuck(limits: DuckLimits): Promise<{ instance: DuckDBIn
   return { instance, conn };
 }
 
+export type Duck = Awaited<ReturnType<typeof openDuck>>;
+
 export function closeDuck(d: { instance: DuckDBInstance; conn: DuckDBConnection }): void {
   d.conn.closeSync();
   d.instance.closeSync();

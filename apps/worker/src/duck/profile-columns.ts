@@ -10,7 +10,8 @@ const BINS = 20;
 const TOP = 10;
 /**
  * Above this many rows everything but nulls, min and max comes from a sample
- * of this many rows, in SAMPLE_SLICES slices spread evenly over the files:
+ * of at most this many rows (fewer for tables of more than 16 columns), in
+ * SAMPLE_SLICES slices spread evenly over the files:
  * profiling then costs about the same for 10 GB as for 100 MB.
  */
 export const PROFILE_SAMPLE_ROWS = 262_144;
@@ -149,7 +150,7 @@ function toProfile(
  * Column profiles over the written Parquet: nulls, min and max of every row
  * from the footers; distinct counts, means, quartiles, top values and
  * histograms from two aggregate passes per batch of columns, over every row
- * up to PROFILE_SAMPLE_ROWS and over a block sample (counts scaled up) beyond.
+ * up to the sample size and over evenly spaced row slices (counts scaled up) beyond.
  */
 export async function profileColumns(
   conn: DuckDBConnection,

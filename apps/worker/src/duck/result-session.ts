@@ -2,7 +2,7 @@ import path from "node:path";
 import { tenantOfKey } from "@scrollintel/core/keys";
 import { localPathFor } from "../local-path-for";
 import type { WorkerDeps } from "../worker-deps";
-import { openDuck } from "./open-duck";
+import { takeDuck } from "./spare-duck";
 import { lockDownSession } from "./sandbox";
 
 /**
@@ -21,7 +21,7 @@ export async function openResultSession(
     threads: deps.config.DUCKDB_THREADS,
     tempDir: path.join(opts.work, "spill"),
   };
-  const duck = deps.spareDuck ? await deps.spareDuck.take(limits) : await openDuck(limits);
+  const duck = await takeDuck(deps.spareDuck, limits);
   await lockDownSession(duck.conn, {
     datasets: [],
     resultPath: resultFile,

@@ -1,8 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { closeDuck, lit, openDuck, type DuckLimits } from "./open-duck";
-
-type Duck = Awaited<ReturnType<typeof openDuck>>;
+import { closeDuck, lit, openDuck, type Duck, type DuckLimits } from "./open-duck";
 
 /**
  * Keeps one fresh, never-used DuckDB instance open ahead of the next query, so
@@ -48,4 +46,9 @@ export class SpareDuck {
     const duck = await pending?.catch(() => null);
     if (duck) closeDuck(duck);
   }
+}
+
+/** A fresh instance with these limits: the spare when there is one. */
+export function takeDuck(spare: SpareDuck | null | undefined, limits: DuckLimits): Promise<Duck> {
+  return spare ? spare.take(limits) : openDuck(limits);
 }

@@ -1,12 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { Logger } from "@scrollintel/core/logger";
-import { closeDuck, openDuck, type DuckLimits } from "./open-duck";
+import { closeDuck, type Duck, type DuckLimits } from "./open-duck";
 import { lockDownSession, type SandboxDataset } from "./sandbox";
-import type { SpareDuck } from "./spare-duck";
-
-type Duck = Awaited<ReturnType<typeof openDuck>>;
+import { takeDuck, type SpareDuck } from "./spare-duck";
 
 /** What a sandbox is made of; two queries with equal keys may share one locked-down instance. */
 export interface SessionSpec {
@@ -53,7 +50,7 @@ export class TenantSessions {
   private readonly entries = new Map<number, Entry>();
   private seq = 0;
   private sweeper: NodeJS.Timeout | null = null;
-  /** Instances opened so far (for tests and logs). */
+  /** Instances opened so far (for tests). */
   opened = 0;
 
   constructor(
@@ -63,7 +60,6 @@ export class TenantSessions {
       idleMs: number;
       maxInstances: number;
       spare?: SpareDuck;
-      log?: Logger;
     },
   ) {}
 
@@ -110,7 +106,7 @@ export class TenantSessions {
     };
     const duck = (async () => {
       fs.mkdirSync(path.join(dir, "results"), { recursive: true });
-      const d = this.opts.spare ? await this.opts.spare.take(limits) : await openDuck(limits);
+      const d = await takeDuck(this.opts.spare, limits);
       try {
         await lockDownSession(d.conn, { datasets: spec.datasets, resultDir: path.join(dir, "results") });
       } catch (e) {

@@ -44,19 +44,13 @@ export function makeIngestTask(deps: WorkerDeps): Task {
     const start = await startIngest(deps.db, datasetVersionId);
     if (start.state === "skip") return;
     if (start.state === "refused") return failIngest(deps.db, datasetVersionId, start.message);
-    if (start.state === "wait") {
-      log.info({ blockedBy: start.blockedBy }, "append waits for the version below it");
+    if (start.state === "wait" || start.state === "busy") {
+      if (start.state === "wait") log.info({ blockedBy: start.blockedBy }, "append waits for the version below it");
+      else log.info({ running: start.running }, "tenant at its concurrent-jobs limit: ingest waits");
+      // Under its own job key: graphile-worker replaces a pending job of that key, never adds a second.
       await helpers.addJob("ingest", payload as object, {
         jobKey: `ingest:${datasetVersionId}`,
-        runAt: new Date(Date.now() + APPEND_WAIT_MS),
-      });
-      return;
-    }
-    if (start.state === "busy") {
-      log.info({ running: start.running }, "tenant at its concurrent-jobs limit: ingest waits");
-      await helpers.addJob("ingest", payload as object, {
-        jobKey: `ingest:${datasetVersionId}`,
-        runAt: new Date(Date.now() + BUSY_WAIT_MS),
+        runAt: new Date(Date.now() + (start.state === "wait" ? APPEND_WAIT_MS : BUSY_WAIT_MS)),
       });
       return;
     }
