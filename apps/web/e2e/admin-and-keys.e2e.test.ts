@@ -182,5 +182,9 @@ describe("operator console, invitations and API keys", () => {
     for (let i = 0; i < 3 && last.status !== 429; i++) last = await call();
     expect(last.status).toBe(429);
     expect(Number(last.headers.get("retry-after"))).toBeGreaterThan(0);
+    // The routes outside tRPC answer the same way.
+    const audit = await fetch(`${baseUrl}/api/audit/export`, { headers: { authorization: `Bearer ${apiKey}` } });
+    expect(audit.status).toBe(429);
+    expect(Number(audit.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 });

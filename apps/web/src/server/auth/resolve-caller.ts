@@ -4,6 +4,7 @@ import type { Db } from "@scrollintel/core/db/client";
 import { DomainError } from "@scrollintel/core/errors";
 import { authenticateApiKey } from "@scrollintel/core/services/api-key-service";
 import { authSecret } from "@/env";
+import { tenantSlugFromCookies } from "@/server/auth/tenant-cookie";
 import type { Caller } from "@/server/trpc/context";
 
 /**
@@ -37,7 +38,7 @@ function parseCookies(req: Request): Record<string, string> {
 
 export function requestMeta(req: Request): { ip: string | null; userAgent: string | null; tenantSlug: string | null } {
   const cookie = req.headers.get("cookie") ?? "";
-  const slug = /(?:^|;\s*)si_tenant=([a-z0-9-]{1,64})/.exec(cookie)?.[1] ?? null;
+  const slug = tenantSlugFromCookies(cookie);
   return {
     ip: req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? req.headers.get("x-real-ip"),
     userAgent: req.headers.get("user-agent"),

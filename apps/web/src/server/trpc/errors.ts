@@ -17,7 +17,7 @@ export function toTrpcError(e: DomainError): TRPCError {
   return new TRPCError({ code: CODES[e.code], message: e.message, cause: e });
 }
 
-/** HTTP status for the same codes, for routes outside tRPC (uploads). */
+/** HTTP status for the same codes, for routes outside tRPC (uploads, downloads, audit export). */
 export const HTTP_STATUS: Record<DomainErrorCode, number> = {
   BAD_REQUEST: 400,
   UNAUTHORIZED: 401,
@@ -28,3 +28,17 @@ export const HTTP_STATUS: Record<DomainErrorCode, number> = {
   RATE_LIMITED: 429,
   LOCKED: 423,
 };
+
+/** A one-line text answer, for routes outside tRPC. */
+export function plainResponse(status: number, message: string, headers: Record<string, string> = {}): Response {
+  return new Response(`${message}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8", ...headers } });
+}
+
+/** A domain error outside tRPC: its status, its message, and Retry-After when it has one (as tRPC sends). */
+export function domainErrorResponse(e: DomainError, headers: Record<string, string> = {}): Response {
+  const retryAfter = e.details?.retryAfter;
+  return plainResponse(HTTP_STATUS[e.code], e.message, {
+    ...headers,
+    ...(retryAfter !== undefined ? { "Retry-After": String(retryAfter) } : {}),
+  });
+}

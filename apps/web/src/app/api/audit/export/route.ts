@@ -5,7 +5,7 @@ import { auditExportStream } from "@/server/audit/audit-export";
 import { resolveCaller, requestMeta } from "@/server/auth/resolve-caller";
 import { resolveTenantCtx } from "@/server/auth/resolve-tenant";
 import { services } from "@/server/services";
-import { HTTP_STATUS } from "@/server/trpc/errors";
+import { domainErrorResponse, plainResponse } from "@/server/trpc/errors";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -23,7 +23,7 @@ export async function GET(req: Request) {
   const format = url.searchParams.get("format") === "csv" ? "csv" : "ndjson";
   try {
     const caller = await resolveCaller(db, req);
-    if (!caller) return new Response("Sign in or send an API key.\n", { status: 401 });
+    if (!caller) return plainResponse(401, "Sign in or send an API key.");
     const ctx = await resolveTenantCtx(db, caller, requestMeta(req));
     requirePermission(ctx, "audit.read");
     const filter = {
@@ -47,7 +47,7 @@ export async function GET(req: Request) {
       },
     });
   } catch (e) {
-    if (isDomainError(e)) return new Response(`${e.message}\n`, { status: HTTP_STATUS[e.code] });
+    if (isDomainError(e)) return domainErrorResponse(e);
     throw e;
   }
 }

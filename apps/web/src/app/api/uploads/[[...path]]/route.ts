@@ -2,7 +2,7 @@ import { isDomainError } from "@scrollintel/core/errors";
 import { resolveCaller, requestMeta } from "@/server/auth/resolve-caller";
 import { resolveTenantCtx } from "@/server/auth/resolve-tenant";
 import { services } from "@/server/services";
-import { HTTP_STATUS } from "@/server/trpc/errors";
+import { domainErrorResponse, plainResponse } from "@/server/trpc/errors";
 import { handleUpload } from "@/server/tus/handle-upload";
 import { tusServer } from "@/server/tus/tus-server";
 
@@ -11,11 +11,8 @@ export const dynamic = "force-dynamic";
 
 const TUS_HEADERS = { "Tus-Resumable": "1.0.0" };
 
-function plain(status: number, message: string, headers: Record<string, string> = {}): Response {
-  return new Response(`${message}\n`, {
-    status,
-    headers: { ...TUS_HEADERS, "content-type": "text/plain", ...headers },
-  });
+function plain(status: number, message: string): Response {
+  return plainResponse(status, message, TUS_HEADERS);
 }
 
 /**
@@ -35,8 +32,7 @@ async function handler(req: Request): Promise<Response> {
     ctx = await resolveTenantCtx(db, caller, requestMeta(req));
   } catch (e) {
     if (!isDomainError(e)) throw e;
-    const retryAfter = e.details?.retryAfter;
-    return plain(HTTP_STATUS[e.code], e.message, retryAfter !== undefined ? { "Retry-After": String(retryAfter) } : {});
+    return domainErrorResponse(e, TUS_HEADERS);
   }
   // tus runs inside the uploadCaller AsyncLocalStorage, so its hooks act as this ctx only.
   return handleUpload(req, ctx);

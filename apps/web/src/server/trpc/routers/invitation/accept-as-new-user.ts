@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { acceptInvitation } from "@scrollintel/core/services/invitation-service";
-import { TENANT_COOKIE } from "../tenant/switch-tenant";
+import { setTenantCookie } from "@/server/auth/tenant-cookie";
 import { publicProcedure } from "../../init";
 
 /** Creates an account from an invitation link; the page then signs the new user in. */
@@ -18,9 +18,6 @@ export const acceptAsNewUser = publicProcedure
       token: input.token,
       newUser: { email: input.email, name: input.name, password: input.password },
     });
-    ctx.resHeaders.append(
-      "set-cookie",
-      `${TENANT_COOKIE}=${r.tenantSlug}; Path=/; SameSite=Lax; HttpOnly; Max-Age=31536000`,
-    );
+    setTenantCookie(ctx.resHeaders, r.tenantSlug);
     return { tenantSlug: r.tenantSlug };
   });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { acceptInvitation as accept } from "@scrollintel/core/services/invitation-service";
-import { TENANT_COOKIE } from "../tenant/switch-tenant";
+import { setTenantCookie } from "@/server/auth/tenant-cookie";
 import { userProcedure } from "../../init";
 
 /** A signed-in user joins the invited workspace and switches to it. */
@@ -8,9 +8,6 @@ export const acceptInvitation = userProcedure
   .input(z.object({ token: z.string().min(16).max(128) }))
   .mutation(async ({ ctx, input }) => {
     const r = await accept(ctx.db, { token: input.token, userId: ctx.caller.userId });
-    ctx.resHeaders.append(
-      "set-cookie",
-      `${TENANT_COOKIE}=${r.tenantSlug}; Path=/; SameSite=Lax; HttpOnly; Max-Age=31536000`,
-    );
+    setTenantCookie(ctx.resHeaders, r.tenantSlug);
     return r;
   });

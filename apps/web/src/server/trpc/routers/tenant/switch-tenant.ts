@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { resolveUserTenant } from "@scrollintel/core/services/auth-service";
+import { setTenantCookie } from "@/server/auth/tenant-cookie";
 import { userProcedure } from "../../init";
-
-export const TENANT_COOKIE = "si_tenant";
 
 /** Makes another of the caller's workspaces the active one (NOT_FOUND if not a member). */
 export const switchTenant = userProcedure
@@ -13,6 +12,6 @@ export const switchTenant = userProcedure
       tenantSlug: input.slug,
       actor: { type: "USER", id: ctx.caller.userId },
     });
-    ctx.resHeaders.append("set-cookie", `${TENANT_COOKIE}=${t.slug}; Path=/; SameSite=Lax; HttpOnly; Max-Age=31536000`);
+    setTenantCookie(ctx.resHeaders, t.slug);
     return { slug: t.slug };
   });

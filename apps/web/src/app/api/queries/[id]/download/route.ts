@@ -4,14 +4,10 @@ import { EXPORT_FORMATS, getExportDownload, type ExportFormat } from "@scrollint
 import { resolveCaller, requestMeta } from "@/server/auth/resolve-caller";
 import { resolveTenantCtx } from "@/server/auth/resolve-tenant";
 import { services } from "@/server/services";
-import { HTTP_STATUS } from "@/server/trpc/errors";
+import { domainErrorResponse, plainResponse as plain } from "@/server/trpc/errors";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
-
-function plain(status: number, message: string): Response {
-  return new Response(`${message}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
-}
 
 /**
  * Streams a full query result (Parquet as stored, or the CSV the worker wrote)
@@ -41,7 +37,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ id: stri
       },
     });
   } catch (e) {
-    if (isDomainError(e)) return plain(HTTP_STATUS[e.code], e.message);
+    if (isDomainError(e)) return domainErrorResponse(e);
     throw e;
   }
 }
