@@ -1,7 +1,7 @@
 // The product as the upload benchmark needs it: a scratch database (the
 // machine's PostgreSQL when DATABASE_URL/TEST_DATABASE_URL is set, else an
 // embedded one), migrated and seeded, and the built web app on a free port.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
@@ -10,6 +10,7 @@ import { migrateDeploy } from "../prisma/migrate";
 import { seedDemo } from "../prisma/seed";
 import { startEmbeddedPostgres, type EmbeddedDb } from "../scripts/embedded-postgres";
 import { freePort } from "../scripts/free-port";
+import { buildWeb } from "../scripts/product-servers";
 
 const root = path.resolve(import.meta.dirname, "..");
 const web = path.join(root, "apps/web");
@@ -58,10 +59,7 @@ export async function startBenchStack(opts: { dir: string; quotaBytes: bigint; e
   await seedDemo(db, { storageBytes: opts.quotaBytes, maxFileBytes: opts.quotaBytes });
   await db.$disconnect();
 
-  if (!fs.existsSync(path.join(web, ".next/BUILD_ID"))) {
-    const b = spawnSync(path.join(web, "node_modules/.bin/next"), ["build"], { cwd: web, stdio: "inherit" });
-    if (b.status !== 0) throw new Error("next build failed");
-  }
+  buildWeb();
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const log = fs.openSync(path.join(opts.dir, "server.log"), "w");

@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { vmHwmMib } from "./server-memory";
 
 const [file, outDir, memoryLimit, threads] = process.argv.slice(2) as [string, string, string, string];
 const root = path.resolve(import.meta.dirname, "..");
@@ -26,6 +27,5 @@ const conn = await inst.connect();
 const t0 = performance.now();
 await conn.run(`COPY (SELECT * FROM read_csv('${file}')) TO '${outDir}' (FORMAT parquet, COMPRESSION zstd)`);
 const seconds = (performance.now() - t0) / 1000;
-const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync("/proc/self/status", "utf8"))?.[1];
-process.stdout.write(`${JSON.stringify({ seconds, peak_rss_mb: Number(hwm) / 1024 })}\n`);
+process.stdout.write(`${JSON.stringify({ seconds, peak_rss_mb: vmHwmMib(process.pid) })}\n`);
 fs.rmSync(outDir, { recursive: true, force: true });

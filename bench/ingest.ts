@@ -19,6 +19,7 @@ import { LocalStorage } from "@scrollintel/core/storage/local-storage";
 import { migrateDeploy } from "../prisma/migrate";
 import { startEmbeddedPostgres } from "../scripts/embedded-postgres";
 import { writeBenchCsv } from "./ingest-csv";
+import { vmHwmMib } from "./server-memory";
 
 const root = path.resolve(import.meta.dirname, "..");
 const out = path.join(root, "bench/.out");
@@ -65,11 +66,6 @@ async function csvOfSize(): Promise<{ file: string; rows: number }> {
   const rows = await writeBenchCsv(file, gb * 1e9);
   fs.writeFileSync(meta, String(rows));
   return { file, rows };
-}
-
-function readHwmMb(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-  return m ? Number(m[1]) / 1024 : NaN;
 }
 
 async function main() {
@@ -140,7 +136,7 @@ async function main() {
       if (v.status === "READY" || v.status === "FAILED") {
         const seconds = (performance.now() - t0) / 1000;
         if (v.status === "FAILED") throw new Error(`ingest failed: ${v.error}`);
-        const peak = readHwmMb(worker.pid!);
+        const peak = vmHwmMib(worker.pid!);
         say(`worker ingest: ${seconds.toFixed(1)} s to READY, ${v.rowCount} rows, peak RSS ${peak.toFixed(0)} MB`);
         const ready = fs
           .readFileSync(path.join(out, "worker.log"), "utf8")
@@ -162,7 +158,7 @@ async function main() {
       }
       const p = v.progress as { phase?: string; percent?: number };
       const line = `${p.phase ?? v.status.toLowerCase()} ${Math.floor(p.percent ?? 0)}%`;
-      if (line !== last) say(`  ${line}  rss ${(readHwmMb(worker.pid!) || 0).toFixed(0)} MB peak so far`);
+      if (line !== last) say(`  ${line}  rss ${vmHwmMib(worker.pid!).toFixed(0)} MB peak so far`);
       last = line;
       await new Promise((r) => setTimeout(r, 500));
     }

@@ -25,16 +25,18 @@ function statusField(pid: number, field: string): number {
   return m ? Number(m[1]) * 1024 : 0;
 }
 
+/** A process's peak RSS in MiB (0 once it has exited). */
+export function vmHwmMib(pid: number): number {
+  try {
+    return statusField(pid, "VmHWM") / 1024 ** 2;
+  } catch {
+    return 0;
+  }
+}
+
 /** Peak RSS in MiB of the largest process in the tree (the one that serves requests). */
 export function peakRssMib(rootPid: number): number {
-  const peaks = processTree(rootPid).map((p) => {
-    try {
-      return statusField(p, "VmHWM");
-    } catch {
-      return 0; // exited meanwhile
-    }
-  });
-  return Math.max(0, ...peaks) / 1024 ** 2;
+  return Math.max(0, ...processTree(rootPid).map(vmHwmMib));
 }
 
 /** The pid of the process listening on a local TCP port (for a server the benchmark did not start). */

@@ -5,7 +5,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
+import { launchPersistent } from "../../../test/browser";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import "../../../test/provided-context";
 
@@ -21,12 +22,7 @@ const version = (v: number) => page.getByTestId("version-row").filter({ hasText:
 beforeAll(async () => {
   fs.mkdirSync(shots, { recursive: true });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "si-chromium-"));
-  browser = await chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    headless: true,
-    viewport: { width: 1360, height: 900 },
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-  });
+  browser = await launchPersistent(dir);
   page = browser.pages()[0] ?? (await browser.newPage());
   const rows = Array.from({ length: GOOD }, (_, i) => `${i},${["north", "south", "east"][i % 3]},${(i % 50) / 2}`);
   const bad = ["oops,west,1", "30001,west", "30002,west,1,extra"];

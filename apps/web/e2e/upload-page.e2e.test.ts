@@ -6,7 +6,8 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext, type CDPSession, type Page } from "playwright-core";
+import type { BrowserContext, CDPSession, Page } from "playwright-core";
+import { launchPersistent } from "../../../test/browser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatBytes } from "@scrollintel/core/bytes";
 import { createMember, createTenant, PASSWORD, type TestUser } from "../../../test/factories";
@@ -34,12 +35,7 @@ beforeAll(async () => {
     { DATABASE_URL: t.url, DATA_DIR: path.join(tmp, "data") },
     path.join(root, "test-results-e2e-servers.log"),
   );
-  browser = await chromium.launchPersistentContext(path.join(tmp, "profile"), {
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    headless: true,
-    viewport: { width: 1360, height: 900 },
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-  });
+  browser = await launchPersistent(path.join(tmp, "profile"));
   page = browser.pages()[0] ?? (await browser.newPage());
   cdp = await browser.newCDPSession(page);
   await page.goto(`${server.baseUrl}/signin`);
