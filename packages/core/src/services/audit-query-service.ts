@@ -2,6 +2,7 @@ import { verifyChain, type AuditRecord, type ChainBreak } from "../audit";
 import type { Db, Prisma, Tx } from "../db/client";
 import { systemTx, tenantTx } from "../db/scoped";
 import { requirePermission, type TenantCtx } from "../tenant-context";
+import { recordAudit } from "./audit-service";
 
 export interface AuditFilter {
   actorId?: string;
@@ -150,6 +151,21 @@ export async function verifyAuditChain(
     start = { seq: last.seq, hash: last.hash };
   }
   return { ok: true, checked, lastSeq: start?.seq ?? 0, firstBreak: null };
+}
+
+/**
+ * An export of the caller's own audit log (permission checked, the export
+ * itself audited): the events, a batch at a time, for the route to stream.
+ */
+export async function startAuditExport(db: Db, ctx: TenantCtx, filter: AuditFilter, format: "ndjson" | "csv") {
+  requirePermission(ctx, "audit.read");
+  await recordAudit(db, {
+    tenantId: ctx.tenantId,
+    actor: ctx.actor,
+    action: "audit.export",
+    metadata: { format, ...filter },
+  });
+  return iterateAuditEvents(db, ctx.tenantId, filter);
 }
 
 export async function verifyOwnAuditChain(db: Db, ctx: TenantCtx): Promise<ChainReport> {

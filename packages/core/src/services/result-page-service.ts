@@ -61,8 +61,9 @@ export async function getResultPage(
     const made = await tx.queryResultPage.createMany({ data: [key], skipDuplicates: true });
     const row = await tx.queryResultPage.findFirstOrThrow({
       where: key,
-      select: { id: true, status: true, createdAt: true },
+      select: { id: true, status: true, createdAt: true, rows: true },
     });
+    if (row.status === "SUCCEEDED") return done(row.rows as Record<string, unknown>[]);
     // A page left QUEUED/RUNNING by a worker that died is asked for again.
     const stale =
       (row.status === "QUEUED" || row.status === "RUNNING") && Date.now() - row.createdAt.getTime() > STALE_PAGE_MS;
@@ -81,18 +82,16 @@ export async function getResultPage(
         select: { status: true, rows: true, error: true },
       }),
     );
-  let page = await read();
-  if (page?.status === "QUEUED" || page?.status === "RUNNING") {
-    await waitUntilDone({
-      id: first.pageId,
-      timeoutMs: input.waitMs,
-      listener: input.listener,
-      check: async () => {
-        page = await read();
-        return page?.status !== "QUEUED" && page?.status !== "RUNNING";
-      },
-    });
-  }
+  let page = null as Awaited<ReturnType<typeof read>>; // set by check(), which runs first
+  await waitUntilDone({
+    id: first.pageId,
+    timeoutMs: input.waitMs,
+    listener: input.listener,
+    check: async () => {
+      page = await read();
+      return page?.status !== "QUEUED" && page?.status !== "RUNNING";
+    },
+  });
   if (page?.status === "FAILED") throw new DomainError("BAD_REQUEST", page.error ?? "Could not read this page.");
   if (page?.status !== "SUCCEEDED") return { status: "PENDING", page: input.page, rows: [], rowCount: first.rowCount };
   return { status: "READY", page: input.page, rows: page.rows as Record<string, unknown>[], rowCount: first.rowCount };

@@ -1,5 +1,4 @@
-import type { Db } from "@scrollintel/core/db/client";
-import { iterateAuditEvents, type AuditFilter } from "@scrollintel/core/services/audit-query-service";
+import type { iterateAuditEvents } from "@scrollintel/core/services/audit-query-service";
 
 const COLUMNS = [
   "seq",
@@ -27,15 +26,12 @@ function csvCell(v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-/** The tenant's audit events as NDJSON or CSV, streamed a batch at a time (memory stays flat). */
+/** Audit events as NDJSON or CSV, streamed a batch at a time (memory stays flat). */
 export function auditExportStream(
-  db: Db,
-  tenantId: string,
-  filter: AuditFilter,
+  batches: ReturnType<typeof iterateAuditEvents>,
   format: "ndjson" | "csv",
 ): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
-  const batches = iterateAuditEvents(db, tenantId, filter);
   let headerSent = false;
   return new ReadableStream({
     async pull(controller) {

@@ -1,6 +1,5 @@
 import { isDomainError } from "@scrollintel/core/errors";
-import { recordAudit } from "@scrollintel/core/services/audit-service";
-import { requirePermission } from "@scrollintel/core/tenant-context";
+import { startAuditExport } from "@scrollintel/core/services/audit-query-service";
 import { auditExportStream } from "@/server/audit/audit-export";
 import { resolveCaller, requestMeta } from "@/server/auth/resolve-caller";
 import { resolveTenantCtx } from "@/server/auth/resolve-tenant";
@@ -25,7 +24,6 @@ export async function GET(req: Request) {
     const caller = await resolveCaller(db, req);
     if (!caller) return plainResponse(401, "Sign in or send an API key.");
     const ctx = await resolveTenantCtx(db, caller, requestMeta(req));
-    requirePermission(ctx, "audit.read");
     const filter = {
       action: url.searchParams.get("action") || undefined,
       actorId: url.searchParams.get("actorId") || undefined,
@@ -33,14 +31,9 @@ export async function GET(req: Request) {
       from: dateParam(url.searchParams.get("from")),
       to: dateParam(url.searchParams.get("to")),
     };
-    await recordAudit(db, {
-      tenantId: ctx.tenantId,
-      actor: ctx.actor,
-      action: "audit.export",
-      metadata: { format, ...filter },
-    });
+    const batches = await startAuditExport(db, ctx, filter, format);
     const name = `audit-${ctx.slug}-${new Date().toISOString().slice(0, 10)}.${format}`;
-    return new Response(auditExportStream(db, ctx.tenantId, filter, format), {
+    return new Response(auditExportStream(batches, format), {
       headers: {
         "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson",
         "content-disposition": `attachment; filename="${name}"`,
