@@ -10,17 +10,24 @@ import { useTRPC } from "@/trpc/client";
 const GB = 1024 ** 3;
 
 /** The limits the editor changes, for one tenant. */
-export type QuotaRow = QuotaLimits & { tenantId: string };
-
-const BYTE_FIELDS = [
-  ["storageBytesLimit", "Storage (GB)"],
-  ["maxFileBytes", "Largest file (GB)"],
-  ["ingestBytesMonthLimit", "Ingest per month (GB)"],
-  ["scanBytesMonthLimit", "Scan per month (GB)"],
-] as const;
+type QuotaRow = QuotaLimits & { tenantId: string };
 
 const gb = (b: bigint) => String(Math.round((Number(b) / GB) * 100) / 100);
 const bytes = (v: FormDataEntryValue | null) => BigInt(Math.round(Number(v ?? 0) * GB));
+
+/** The form's fields: name, label, shown value, smallest value, and whether fractions are allowed. */
+function fields(q: QuotaRow): Array<[name: string, label: string, value: string | number, min: number, any?: true]> {
+  return [
+    ["storageBytesLimit", "Storage (GB)", gb(q.storageBytesLimit), 0, true],
+    ["maxFileBytes", "Largest file (GB)", gb(q.maxFileBytes), 0, true],
+    ["ingestBytesMonthLimit", "Ingest per month (GB)", gb(q.ingestBytesMonthLimit), 0, true],
+    ["scanBytesMonthLimit", "Scan per month (GB)", gb(q.scanBytesMonthLimit), 0, true],
+    ["concurrentJobsLimit", "Concurrent jobs", q.concurrentJobsLimit, 0],
+    ["apiRequestsPerMinute", "API requests / minute", q.apiRequestsPerMinute, 0],
+    ["queryMemoryLimitMb", "Query memory (MB)", q.queryMemoryLimitMb, 64],
+    ["queryTimeoutSec", "Query time limit (s)", q.queryTimeoutMs / 1000, 0.1, true],
+  ];
+}
 
 /** Edits one tenant's limits; the change applies at the next check in every process. */
 export function QuotaEditor({ quota, onDone }: { quota: QuotaRow; onDone: () => void }) {
@@ -51,65 +58,20 @@ export function QuotaEditor({ quota, onDone }: { quota: QuotaRow; onDone: () => 
   }
   return (
     <form onSubmit={onSubmit} className="grid gap-3 bg-slate-50 p-4 md:grid-cols-4" aria-label="Edit quotas">
-      {BYTE_FIELDS.map(([k, label]) => (
-        <div key={k}>
-          <Label htmlFor={`${quota.tenantId}-${k}`}>{label}</Label>
+      {fields(quota).map(([name, label, value, min, any]) => (
+        <div key={name}>
+          <Label htmlFor={`${quota.tenantId}-${name}`}>{label}</Label>
           <Input
-            id={`${quota.tenantId}-${k}`}
-            name={k}
+            id={`${quota.tenantId}-${name}`}
+            name={name}
             type="number"
-            min={0}
-            step="any"
-            defaultValue={gb(quota[k])}
+            min={min}
+            step={any ? "any" : undefined}
+            defaultValue={value}
             required
           />
         </div>
       ))}
-      <div>
-        <Label htmlFor={`${quota.tenantId}-jobs`}>Concurrent jobs</Label>
-        <Input
-          id={`${quota.tenantId}-jobs`}
-          name="concurrentJobsLimit"
-          type="number"
-          min={0}
-          defaultValue={quota.concurrentJobsLimit}
-          required
-        />
-      </div>
-      <div>
-        <Label htmlFor={`${quota.tenantId}-rpm`}>API requests / minute</Label>
-        <Input
-          id={`${quota.tenantId}-rpm`}
-          name="apiRequestsPerMinute"
-          type="number"
-          min={0}
-          defaultValue={quota.apiRequestsPerMinute}
-          required
-        />
-      </div>
-      <div>
-        <Label htmlFor={`${quota.tenantId}-qmem`}>Query memory (MB)</Label>
-        <Input
-          id={`${quota.tenantId}-qmem`}
-          name="queryMemoryLimitMb"
-          type="number"
-          min={64}
-          defaultValue={quota.queryMemoryLimitMb}
-          required
-        />
-      </div>
-      <div>
-        <Label htmlFor={`${quota.tenantId}-qtime`}>Query time limit (s)</Label>
-        <Input
-          id={`${quota.tenantId}-qtime`}
-          name="queryTimeoutSec"
-          type="number"
-          min={0.1}
-          step="any"
-          defaultValue={quota.queryTimeoutMs / 1000}
-          required
-        />
-      </div>
       <div className="flex items-end gap-2 md:col-span-4">
         <Button type="submit" disabled={save.isPending}>
           Save quotas

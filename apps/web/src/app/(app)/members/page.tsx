@@ -11,6 +11,12 @@ import { CopyField } from "@/components/copy-field";
 import { formatTime } from "@/components/format";
 import { useTRPC } from "@/trpc/client";
 
+const ROLE_OPTIONS = ROLES.map((r) => (
+  <option key={r} value={r}>
+    {r.toLowerCase()}
+  </option>
+));
+
 export default function MembersPage() {
   const trpc = useTRPC();
   const qc = useQueryClient();
@@ -53,11 +59,7 @@ export default function MembersPage() {
                     className="w-36"
                     onChange={(e) => changeRole.mutate({ userId: m.userId, role: e.target.value as RoleName })}
                   >
-                    {ROLES.map((r) => (
-                      <option key={r} value={r}>
-                        {r.toLowerCase()}
-                      </option>
-                    ))}
+                    {ROLE_OPTIONS}
                   </Select>
                 </td>
                 <td className="px-5 py-2 text-right">
@@ -91,11 +93,7 @@ export default function MembersPage() {
               <div>
                 <Label htmlFor="invite-role">Role</Label>
                 <Select id="invite-role" value={role} onChange={(e) => setRole(e.target.value as RoleName)}>
-                  {ROLES.map((r) => (
-                    <option key={r} value={r}>
-                      {r.toLowerCase()}
-                    </option>
-                  ))}
+                  {ROLE_OPTIONS}
                 </Select>
               </div>
               <Button type="submit" disabled={invite.isPending}>

@@ -27,7 +27,8 @@ export interface TrackedUpload {
 const CHUNK = 128 * 1024 * 1024;
 const RETRY_DELAYS = [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000];
 
-function errorText(e: Error): string {
+/** What the server said about a failed tus request, else the client's own message. */
+export function errorText(e: Error): string {
   const body = (e as tus.DetailedError).originalResponse?.getBody()?.trim();
   return body || e.message;
 }

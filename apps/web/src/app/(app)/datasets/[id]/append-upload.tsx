@@ -5,6 +5,7 @@ import * as tus from "tus-js-client";
 import { Button } from "@scrollintel/ui/button";
 import { ErrorNotice } from "@scrollintel/ui/empty-state";
 import { ProgressBar } from "@scrollintel/ui/progress-bar";
+import { errorText } from "../../upload/use-tus-uploads";
 
 const CHUNK = 16 * 1024 * 1024;
 
@@ -30,10 +31,7 @@ export function AppendUpload({ datasetId }: { datasetId: string }) {
         setState({ percent: 100, busy: false });
         void qc.invalidateQueries();
       },
-      onError: (e) => {
-        const body = (e as tus.DetailedError).originalResponse?.getBody()?.trim();
-        setState({ percent: 0, busy: false, error: body || e.message });
-      },
+      onError: (e) => setState({ percent: 0, busy: false, error: errorText(e) }),
     });
     up.start();
   }
