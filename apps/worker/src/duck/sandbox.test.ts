@@ -7,7 +7,8 @@ import { checkUserSql, lockDownSession } from "./sandbox";
 import { SpareDuck } from "./spare-duck";
 
 // Two tenants' Parquet on one disk; the session is locked down for tenant A only.
-// Every escape attempt the sandbox must refuse is listed in `refused` below.
+// Every escape attempt the sandbox must refuse is listed in `refused` below; the
+// allowlist's own cases (functions, system tables) are in sql-allowlist.test.ts.
 let root: string;
 let fileA: string;
 let fileB: string;
@@ -27,11 +28,17 @@ beforeAll(async () => {
 
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
+/** Runs user SQL the way the query task does: checked, then on the locked session. */
 async function inSandbox(sql: string): Promise<unknown[]> {
+  return inLockedSession(sql, { check: true });
+}
+
+/** Runs SQL on a locked-down session; without `check` it bypasses checkUserSql, as our own SQL does. */
+async function inLockedSession(sql: string, opts: { check?: boolean } = {}): Promise<unknown[]> {
   const d = await openDuck({ memoryLimit: "256MB", threads: 1, tempDir: path.join(root, "spill") });
   try {
     await lockDownSession(d.conn, { datasets: [{ name: "sales", paths: [fileA] }], resultPath });
-    const checked = await checkUserSql(d.conn, sql);
+    const checked = opts.check ? await checkUserSql(d.conn, sql) : sql;
     return (await d.conn.runAndReadAll(checked)).getRowObjectsJson();
   } finally {
     closeDuck(d);
@@ -47,23 +54,30 @@ describe("query sandbox", () => {
     expect(await inSandbox("-- total\nSELECT max(id)::INT AS m FROM sales; ")).toEqual([{ m: 9 }]);
   });
 
+  // Reading files is refused twice: by the allowlist (no file-reading function or
+  // file name passes checkUserSql) and by the locked instance itself (`unchecked`).
+  const FN = (name: string) => new RegExp(`^Function ${name} is not available in queries\\.$`);
+  const fileEscapes: Array<[string, string, RegExp]> = [
+    ["another tenant's file by path", `SELECT * FROM read_parquet('{B}')`, FN("read_parquet")],
+    ["another tenant's file by replacement scan", `SELECT * FROM '{B}'`, /^Table .*part-0.parquet does not exist/],
+    ["traversal from an allowed file", `SELECT * FROM read_parquet('{A}/../../b/part-0.parquet')`, FN("read_parquet")],
+    ["/etc/passwd via read_csv", `SELECT * FROM read_csv('/etc/passwd')`, FN("read_csv")],
+    ["read_text", `SELECT * FROM read_text('/etc/passwd')`, FN("read_text")],
+    ["read_blob", `SELECT * FROM read_blob('/etc/hostname')`, FN("read_blob")],
+    ["glob", `SELECT * FROM glob('/etc/*')`, FN("glob")],
+    ["home directory tricks", `SELECT * FROM read_csv('~/.bashrc')`, FN("read_csv")],
+    ["another tenant's file through query()", `SELECT * FROM query('SELECT * FROM ''{B}''')`, FN("query")],
+    ["a glob over every tenant", `SELECT * FROM read_parquet('{ROOT}/tenants/*/part-0.parquet')`, FN("read_parquet")],
+    ["another tenant's Parquet metadata", `SELECT * FROM parquet_metadata('{B}')`, FN("parquet_metadata")],
+    ["sniff_csv", `SELECT * FROM sniff_csv('/etc/passwd')`, FN("sniff_csv")],
+    ["/proc", `SELECT * FROM read_csv('/proc/self/environ')`, FN("read_csv")],
+    ["a file:// URL", `SELECT * FROM read_csv('file:///etc/passwd')`, FN("read_csv")],
+    ["an https URL", `SELECT * FROM 'https://example.com/x.csv'`, /^Table https:\/\/example.com\/x.csv does not exist/],
+    ["an s3 URL", `SELECT * FROM read_parquet('s3://bucket/x.parquet')`, FN("read_parquet")],
+    ["home directory traversal", `SELECT * FROM read_csv('~/../../etc/passwd')`, FN("read_csv")],
+  ];
   const refused: Array<[string, string, RegExp]> = [
-    [
-      "another tenant's file by path",
-      `SELECT * FROM read_parquet('{B}')`,
-      /Permission Error|disabled by configuration/,
-    ],
-    ["another tenant's file by replacement scan", `SELECT * FROM '{B}'`, /Permission Error|disabled by configuration/],
-    [
-      "traversal from an allowed file",
-      `SELECT * FROM read_parquet('{A}/../../b/part-0.parquet')`,
-      /Permission Error|disabled/,
-    ],
-    ["/etc/passwd via read_csv", `SELECT * FROM read_csv('/etc/passwd')`, /Permission Error|disabled by configuration/],
-    ["read_text", `SELECT * FROM read_text('/etc/passwd')`, /Permission Error|disabled by configuration/],
-    ["read_blob", `SELECT * FROM read_blob('/etc/hostname')`, /Permission Error|disabled by configuration/],
-    ["glob", `SELECT * FROM glob('/etc/*')`, /Permission Error|disabled by configuration/],
-    ["home directory tricks", `SELECT * FROM read_csv('~/.bashrc')`, /Permission Error|disabled by configuration/],
+    ...fileEscapes,
     // DuckDB binds the target path while preparing, so these two may be refused for the path first.
     ["COPY TO", `COPY (SELECT 1) TO '/tmp/si-escape.csv'`, /this statement is a COPY|Permission Error/],
     ["COPY over the dataset", `COPY (SELECT 1 AS id) TO '{A}' (FORMAT parquet)`, /this statement is a COPY/],
@@ -76,21 +90,12 @@ describe("query sandbox", () => {
     ["CALL", `CALL pragma_version()`, /this statement is a CALL/],
     ["EXPORT DATABASE", `EXPORT DATABASE '/tmp/si-export'`, /this statement is an EXPORT|Permission Error/],
     ["CREATE", `CREATE TABLE t AS SELECT 1`, /this statement is a CREATE/],
-    ["another tenant's file through query()", `SELECT * FROM query('SELECT * FROM ''{B}''')`, /Permission Error/],
-    ["a statement smuggled into query()", `SELECT * FROM query('ATTACH ''/tmp/si-escape.duckdb''')`, /single SELECT/],
-    ["a glob over every tenant", `SELECT * FROM read_parquet('{ROOT}/tenants/*/part-0.parquet')`, /Permission Error/],
-    ["another tenant's Parquet metadata", `SELECT * FROM parquet_metadata('{B}')`, /Permission Error/],
-    ["sniff_csv", `SELECT * FROM sniff_csv('/etc/passwd')`, /Permission Error/],
-    ["/proc", `SELECT * FROM read_csv('/proc/self/environ')`, /Permission Error/],
-    ["a file:// URL", `SELECT * FROM read_csv('file:///etc/passwd')`, /Permission Error/],
-    ["an https URL", `SELECT * FROM 'https://example.com/x.csv'`, /Permission Error/],
-    ["an s3 URL", `SELECT * FROM read_parquet('s3://bucket/x.parquet')`, /Permission Error/],
-    ["home directory traversal", `SELECT * FROM read_csv('~/../../etc/passwd')`, /Permission Error/],
+    ["a statement smuggled into query()", `SELECT * FROM query('ATTACH ''/tmp/si-escape.duckdb''')`, FN("query")],
     ["SET VARIABLE", `SET VARIABLE x = 1`, /this statement is a SET/],
     ["RESET", `RESET lock_configuration`, /this statement is a SET/],
     ["USE", `USE memory`, /this statement is a SET/],
     ["DETACH", `DETACH memory`, /this statement is a DETACH/],
-    ["CREATE SECRET", `CREATE SECRET s (TYPE s3)`, /Permission Error|this statement is a CREATE/],
+    ["CREATE SECRET", `CREATE SECRET s (TYPE s3)`, /Permission Error|this statement is a CREATE|Secret type/],
     ["IMPORT DATABASE", `IMPORT DATABASE '/tmp'`, /Permission Error|this statement is an IMPORT/],
     ["CHECKPOINT", `CHECKPOINT`, /this statement is a CALL/],
     ["EXPLAIN ANALYZE", `EXPLAIN ANALYZE SELECT 1`, /this statement is an EXPLAIN/],
@@ -99,9 +104,14 @@ describe("query sandbox", () => {
     ["SELECT hiding a second statement", `SELECT 1; COPY (SELECT 1) TO '/tmp/x.csv'`, /exactly one statement/],
   ];
 
+  const fill = (sql: string) => sql.replaceAll("{A}", fileA).replaceAll("{B}", fileB).replaceAll("{ROOT}", root);
+
   it.each(refused)("refuses %s", async (_what, sql, message) => {
-    const q = sql.replaceAll("{A}", fileA).replaceAll("{B}", fileB).replaceAll("{ROOT}", root);
-    await expect(inSandbox(q)).rejects.toThrow(message);
+    await expect(inSandbox(fill(sql))).rejects.toThrow(message);
+  });
+
+  it.each(fileEscapes)("the locked instance itself refuses %s", async (_what, sql) => {
+    await expect(inLockedSession(fill(sql))).rejects.toThrow(/Permission Error|disabled by configuration/);
   });
 
   it("leaves the files it refused to write untouched", async () => {
@@ -114,7 +124,7 @@ describe("query sandbox", () => {
   });
 
   it("allows exactly this tenant's files and the result file, and no directory but its own spill", async () => {
-    const [row] = (await inSandbox(
+    const [row] = (await inLockedSession(
       "SELECT (SELECT value FROM duckdb_settings() WHERE name = 'allowed_paths') AS paths, " +
         "(SELECT value FROM duckdb_settings() WHERE name = 'allowed_directories') AS dirs",
     )) as { paths: string; dirs: string }[];

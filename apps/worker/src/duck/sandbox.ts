@@ -2,6 +2,9 @@ import { StatementType, type DuckDBConnection } from "@duckdb/node-api";
 import { DomainError, isDomainError } from "@scrollintel/core/errors";
 import { checkSqlText, checkStatements, quoteIdent } from "@scrollintel/core/sql-check";
 import { lit } from "./open-duck";
+import { refuseUnlistedSql } from "./sql-allowlist";
+import { SANDBOX_SETTINGS } from "./sql-allowlist-policy";
+import { collectSqlFacts, serializeSql } from "./sql-allowlist-tree";
 
 export interface SandboxDataset {
   name: string;
@@ -27,6 +30,8 @@ export async function lockDownSession(
   for (const d of opts.datasets) {
     await conn.run(`CREATE VIEW ${quoteIdent(d.name)} AS SELECT * FROM read_parquet([${d.paths.map(lit).join(", ")}])`);
   }
+  // Extensions, secrets and logging stay off whatever the instance was opened with.
+  for (const setting of SANDBOX_SETTINGS) await conn.run(setting);
   await conn.run("SET enable_external_access = false");
   await conn.run("SET lock_configuration = true");
 }
@@ -39,17 +44,29 @@ const TYPE_NAMES = Object.fromEntries(
 
 /**
  * Asks DuckDB's own parser what the SQL is; anything but exactly one SELECT
- * is refused before it runs. Returns the single statement's text.
+ * is refused before it runs, and so is a SELECT that reaches beyond the
+ * allowlist (sql-allowlist.ts): its parse tree is judged before anything in it
+ * is bound. Returns the single statement's text.
  */
 export async function checkUserSql(conn: DuckDBConnection, sql: string): Promise<string> {
   const text = checkSqlText(sql).replace(/;\s*$/, "");
+  const tree = await serializeSql(conn, text);
+  if (tree) await refuseUnlistedSql(conn, collectSqlFacts(tree));
+  await checkSingleSelect(conn, text);
+  // A single SELECT DuckDB could not serialize cannot be judged, so it does not run.
+  if (!tree) throw new DomainError("BAD_REQUEST", "This query cannot be checked by the query sandbox.");
+  return text;
+}
+
+/** Exactly one statement, and a SELECT: DuckDB's parser and binder decide (nothing runs). */
+async function checkSingleSelect(conn: DuckDBConnection, text: string): Promise<void> {
   // One statement (the usual case) needs one call: DuckDB refuses to prepare
   // several at once, and then the statement-by-statement path below says which.
   let singleError: unknown;
   try {
     const single = await conn.prepare(text);
     checkStatements([{ type: TYPE_NAMES[single.statementType] ?? "UNKNOWN" }]);
-    return text;
+    return;
   } catch (e) {
     if (isDomainError(e)) throw e;
     singleError = e;
@@ -72,7 +89,6 @@ export async function checkUserSql(conn: DuckDBConnection, sql: string): Promise
     }
   }
   checkStatements(types);
-  return text;
 }
 
 function firstLine(e: unknown): string {
@@ -86,16 +102,7 @@ function firstLine(e: unknown): string {
  */
 export async function referencedDatasets(conn: DuckDBConnection, sql: string, names: string[]): Promise<Set<string>> {
   const byLower = new Map(names.map((n) => [n.toLowerCase(), n]));
-  const found = new Set<string>();
-  const r = await conn.runAndReadAll(`SELECT json_serialize_sql(${lit(sql)}) AS j`);
-  const tree = String(r.getRows()[0]?.[0] ?? "{}");
-  JSON.parse(tree, (_k, v: unknown) => {
-    const ref = v as { type?: string; table_name?: string } | null;
-    if (ref && typeof ref === "object" && ref.type === "BASE_TABLE" && typeof ref.table_name === "string") {
-      const name = byLower.get(ref.table_name.toLowerCase());
-      if (name) found.add(name);
-    }
-    return v;
-  });
-  return found;
+  const tree = await serializeSql(conn, sql);
+  const tables = tree ? collectSqlFacts(tree).tables : [];
+  return new Set(tables.flatMap((t) => byLower.get(t.name.toLowerCase()) ?? []));
 }
