@@ -102,6 +102,8 @@ describe("query sandbox", () => {
     ["PIVOT, which DuckDB expands to several statements", `PIVOT sales ON id`, /exactly one statement/],
     ["multi-statement", `SELECT 1; SELECT 2`, /exactly one statement; this query has 2/],
     ["SELECT hiding a second statement", `SELECT 1; COPY (SELECT 1) TO '/tmp/x.csv'`, /exactly one statement/],
+    // DuckDB reads SQL up to a NUL: the check and the run would see different statements.
+    ["a NUL byte", "SELECT 1 AS a -- \0) TO '/tmp/x.csv'; COPY (SELECT 1", /NUL character/],
   ];
 
   const fill = (sql: string) => sql.replaceAll("{A}", fileA).replaceAll("{B}", fileB).replaceAll("{ROOT}", root);

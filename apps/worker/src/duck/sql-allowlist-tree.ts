@@ -64,9 +64,13 @@ const TABLE_REFS = new Set(["BASE_TABLE", "EMPTY", "EXPRESSION_LIST", "JOIN", "P
  * that is not a SELECT).
  */
 export async function serializeSql(conn: DuckDBConnection, sql: string): Promise<JsonNode | null> {
-  const r = await conn.runAndReadAll(`SELECT json_serialize_sql(${lit(sql)})`);
-  const tree = JSON.parse(String(r.getRows()[0]?.[0] ?? "{}")) as JsonNode;
-  return tree.error === false && Array.isArray(tree.statements) ? tree : null;
+  try {
+    const r = await conn.runAndReadAll(`SELECT json_serialize_sql(${lit(sql)})`);
+    const tree = JSON.parse(String(r.getRows()[0]?.[0] ?? "{}")) as JsonNode;
+    return tree.error === false && Array.isArray(tree.statements) ? tree : null;
+  } catch {
+    return null; // the caller refuses what it cannot judge
+  }
 }
 
 /** Walks every node of a serialized tree (all statements) and collects what the allowlist judges. */
