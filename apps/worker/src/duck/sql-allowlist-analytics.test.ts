@@ -82,6 +82,11 @@ describe("analytic SQL on the allowlist", () => {
       30,
     ],
     [
+      "method-call syntax",
+      "SELECT name.upper().lower(), events.tags.list_sum(), tags.list_aggregate('max'), main.abs(-1) FROM users, events",
+      90,
+    ],
+    [
       "date and time keywords",
       "SELECT current_date, current_timestamp, now(), today(), current_user, current_schema, user FROM users",
       3,

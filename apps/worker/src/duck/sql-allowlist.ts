@@ -26,15 +26,19 @@ export async function refuseUnlistedSql(conn: DuckDBConnection, facts: SqlFacts)
   }
   if (facts.showRefs) throw refusal("DESCRIBE, SHOW and SUMMARIZE are not available in queries.");
   for (const call of facts.tableFunctions) {
-    if (!isPlainName(call) || !TABLE_FUNCTIONS.has(call.name.toLowerCase())) throw notAvailable(call);
+    if (!TABLE_FUNCTIONS.has(call.name.toLowerCase())) throw notAvailable(call);
   }
   for (const call of facts.functions) checkFunction(call);
   await checkTables(conn, facts);
 }
 
+/**
+ * Judged by name alone: `x.f()` is a call of f whatever x is (a column, in
+ * method-call syntax, or a schema), and no schema holds a function of an
+ * allowed name that does anything else (user SQL cannot create functions).
+ */
 function checkFunction(call: FunctionCall): void {
   const name = call.name.toLowerCase();
-  if (!isPlainName(call)) throw notAvailable(call);
   if (name === "current_setting") {
     const setting = call.args.length === 1 ? literalString(call.args[0]) : null;
     if (setting !== null && SETTINGS.has(setting.toLowerCase())) return;
@@ -44,15 +48,16 @@ function checkFunction(call: FunctionCall): void {
   }
   if (!ALLOWED_FUNCTIONS.has(name) && !PARSER.has(name)) throw notAvailable(call);
   if (BY_NAME.has(name)) {
-    const aggregate = literalString(call.args[1]);
+    // In method-call syntax (`l.list_aggregate('sum')`) the list is not among the arguments.
+    const aggregate = literalString(call.args[isMethodCall(call) ? 0 : 1]);
     if (aggregate === null) throw refusal(`${call.name} needs the aggregate's name as a literal, e.g. 'sum'.`);
     if (!ALLOWED_FUNCTIONS.has(aggregate.toLowerCase())) throw refusal(notAvailableText(aggregate));
   }
 }
 
-/** Catalog or schema in a call: only DuckDB's own (system.main) is accepted. */
-function isPlainName(call: FunctionCall): boolean {
-  return (call.schema === "" || call.schema === "main") && (call.catalog === "" || call.catalog === "system");
+/** `x.f(…)` where x is not one of DuckDB's function schemas: x is a column. */
+function isMethodCall(call: FunctionCall): boolean {
+  return call.schema !== "" && !["main", "pg_catalog"].includes(call.schema.toLowerCase());
 }
 
 /**
@@ -100,7 +105,7 @@ function display(t: TableName): string {
 }
 
 function notAvailable(call: FunctionCall): DomainError {
-  return refusal(notAvailableText([call.catalog, call.schema, call.name].filter(Boolean).join(".")));
+  return refusal(notAvailableText(call.name));
 }
 
 function notAvailableText(name: string): string {
