@@ -17,7 +17,14 @@ export interface SandboxDataset {
  */
 export async function lockDownSession(
   conn: DuckDBConnection,
-  opts: { datasets: SandboxDataset[]; resultPath?: string; resultDir?: string; extraPaths?: string[] },
+  opts: {
+    datasets: SandboxDataset[];
+    resultPath?: string;
+    resultDir?: string;
+    extraPaths?: string[];
+    /** Caps the instance's temporary spill (DuckDB's default is 90% of the free disk). */
+    spillBytesLimit?: bigint;
+  },
 ): Promise<void> {
   const allowed = [...opts.datasets.flatMap((d) => d.paths), ...(opts.resultPath ? [opts.resultPath] : [])];
   allowed.push(...(opts.extraPaths ?? []));
@@ -26,6 +33,9 @@ export async function lockDownSession(
   await conn.run(`SET allowed_directories = [${dirs.map(lit).join(", ")}]`);
   for (const d of opts.datasets) {
     await conn.run(`CREATE VIEW ${quoteIdent(d.name)} AS SELECT * FROM read_parquet([${d.paths.map(lit).join(", ")}])`);
+  }
+  if (opts.spillBytesLimit !== undefined) {
+    await conn.run(`SET max_temp_directory_size = '${BigInt(opts.spillBytesLimit)}B'`);
   }
   await conn.run("SET enable_external_access = false");
   await conn.run("SET lock_configuration = true");

@@ -26,6 +26,7 @@ const spec = (over: Partial<SessionSpec> = {}): SessionSpec => ({
   fingerprint: "v1",
   policy: "p",
   memoryLimitMb: 128,
+  spillBytesLimit: 1n << 30n,
   datasets: [{ name: "sales", paths: [fileA] }],
   ...over,
 });
