@@ -37,6 +37,7 @@ async function main() {
   });
   spareDuck.warm();
   const engines = makeEnginePool({ config, log }, SESSION_IDLE_MS);
+  engines.warm();
   const deps: WorkerDeps = { config, db, storage: createStorage(config), log, cancels, spareDuck, engines };
   const runner = await run({
     connectionString: config.DATABASE_URL,

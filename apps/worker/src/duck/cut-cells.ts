@@ -20,10 +20,13 @@ export async function cutProjection(conn: DuckDBConnection, from: string) {
   const columns = head.columnNames().map((name, i) => ({ name, type: head.columnType(i).toString() }));
   const list = columns.map(({ name, type }) => {
     const c = quoteIdent(name);
+    // strlen (bytes) bounds length (characters) from above and is cheaper to count.
     if (type === "VARCHAR" || type === "JSON")
-      return `CASE WHEN length(${c}) > ${CELL_CHARS} THEN left(${c}::VARCHAR, ${CELL_CHARS}) || '${CUT_MARK}' ELSE ${c}::VARCHAR END AS ${c}`;
+      return `CASE WHEN strlen(${c}) > ${CELL_CHARS} THEN left(${c}::VARCHAR, ${CELL_CHARS}) || '${CUT_MARK}' ELSE ${c}::VARCHAR END AS ${c}`;
     if (type === "BLOB")
       return `CASE WHEN octet_length(${c}) > ${CELL_CHARS} THEN ${c}[1:${CELL_CHARS}] ELSE ${c} END AS ${c}`;
+    // One item more than shown, so cutValue sees the list was longer and marks it.
+    if (type.endsWith("[]")) return `${c}[1:${CELL_ITEMS + 1}] AS ${c}`;
     return c;
   });
   return { select: list.length ? list.join(", ") : "*", columns };

@@ -18,7 +18,8 @@ interface Pending {
 
 interface Engine {
   proc: ChildProcess;
-  tenantId: string;
+  /** Null while the engine is the spare, not yet any tenant's. */
+  tenantId: string | null;
   ready: Promise<void>;
   pending: Map<string, Pending>;
   lastUsed: number;
@@ -35,6 +36,9 @@ interface Engine {
  */
 export class EnginePool {
   private readonly engines = new Map<string, Engine>();
+  /** One engine started ahead of the next tenant that needs one (a process start takes a second or more). */
+  private spare: Engine | null = null;
+  private closed = false;
   /** Sealed instances opened so far over all engines (for tests). */
   opened = 0;
 
@@ -83,12 +87,34 @@ export class EnginePool {
     return this.engines.get(tenantId)?.proc.pid;
   }
 
+  /** Starts the spare engine, so the first query does not wait for a process start. */
+  warm(): void {
+    if (!this.spare && !this.closed) this.spare = this.startEngine();
+  }
+
   private engineFor(tenantId: string): Engine {
     const found = this.engines.get(tenantId);
     if (found && found.proc.connected) return found;
     this.evictIdle();
+    const spare = this.spare?.proc.connected ? this.spare : null;
+    this.spare = null;
+    const engine = spare ?? this.startEngine();
+    engine.tenantId = tenantId;
+    this.engines.set(tenantId, engine);
+    this.warm();
+    return engine;
+  }
+
+  private startEngine(): Engine {
     const proc = forkEngine(this.opts);
-    const engine: Engine = { proc, tenantId, pending: new Map(), lastUsed: Date.now(), idle: null, ready: Promise.resolve() };
+    const engine: Engine = {
+      proc,
+      tenantId: null,
+      pending: new Map(),
+      lastUsed: Date.now(),
+      idle: null,
+      ready: Promise.resolve(),
+    };
     engine.ready = new Promise<void>((resolve, reject) => {
       proc.once("exit", () => reject(new Error("engine exited before it was ready")));
       proc.on("message", (m: FromEngine) => {
@@ -98,8 +124,7 @@ export class EnginePool {
     });
     engine.ready.catch(() => undefined);
     proc.on("exit", (code, signal) => this.buryEngine(engine, code, signal));
-    proc.on("error", (e) => this.opts.log?.error({ err: e.message, tenantId }, "query engine process error"));
-    this.engines.set(tenantId, engine);
+    proc.on("error", (e) => this.opts.log?.error({ err: e.message, pid: proc.pid }, "query engine process error"));
     return engine;
   }
 
@@ -118,6 +143,9 @@ export class EnginePool {
 
   /** Every run still open in a dead engine ends; the next query of the tenant starts a new engine. */
   private buryEngine(engine: Engine, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.spare === engine) this.spare = null;
+    fs.rmSync(path.join(this.opts.workDir, `spare-spill-${engine.proc.pid}`), { recursive: true, force: true });
+    if (engine.tenantId === null) return;
     if (this.engines.get(engine.tenantId) === engine) this.engines.delete(engine.tenantId);
     if (engine.idle) clearTimeout(engine.idle);
     if (engine.pending.size > 0) {
@@ -140,13 +168,12 @@ export class EnginePool {
     for (const name of left.filter((n) => n.startsWith(`session-${engine.proc.pid}-`))) {
       fs.rmSync(path.join(tenantDir, name), { recursive: true, force: true });
     }
-    fs.rmSync(path.join(this.opts.workDir, `spare-spill-${engine.proc.pid}`), { recursive: true, force: true });
   }
 
   /** Lets an idle engine go: it exits when its channel closes. */
   private retire(engine: Engine): void {
     if (engine.pending.size > 0) return;
-    if (this.engines.get(engine.tenantId) === engine) this.engines.delete(engine.tenantId);
+    if (engine.tenantId !== null && this.engines.get(engine.tenantId) === engine) this.engines.delete(engine.tenantId);
     if (engine.proc.connected) engine.proc.disconnect();
   }
 
@@ -159,8 +186,10 @@ export class EnginePool {
 
   /** Stops every engine (worker shutdown); runs still open end ENGINE_STOPPED. */
   async close(): Promise<void> {
-    const all = [...this.engines.values()];
+    this.closed = true;
+    const all = [...this.engines.values(), ...(this.spare ? [this.spare] : [])];
     this.engines.clear();
+    this.spare = null;
     await Promise.all(
       all.map(
         (e) =>
