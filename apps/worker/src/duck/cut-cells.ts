@@ -17,8 +17,8 @@ export const CUT_MARK = "…";
  */
 export async function cutProjection(conn: DuckDBConnection, from: string) {
   const head = await conn.runAndReadAll(`SELECT * FROM ${from} LIMIT 0`);
-  const columns = head.columnNames().map((name, i) => ({ name, type: head.columnType(i).toString() }));
-  const list = columns.map(({ name, type }) => {
+  const read = head.columnNames().map((name, i) => ({ name, type: head.columnType(i).toString() }));
+  const list = read.map(({ name, type }) => {
     const c = quoteIdent(name);
     // strlen (bytes) bounds length (characters) from above and is cheaper to count.
     if (type === "VARCHAR" || type === "JSON")
@@ -29,17 +29,24 @@ export async function cutProjection(conn: DuckDBConnection, from: string) {
     if (type.endsWith("[]")) return `${c}[1:${CELL_ITEMS + 1}] AS ${c}`;
     return c;
   });
+  const columns = read.map((c) => ({ name: cleanText(c.name), type: c.type }));
   return { select: list.length ? list.join(", ") : "*", columns };
+}
+
+/** Text PostgreSQL's jsonb takes: it refuses NUL (U+0000), shown instead as U+FFFD. */
+export function cleanText(s: string): string {
+  return s.includes("\u0000") ? s.replaceAll("\u0000", "\uFFFD") : s;
 }
 
 /** A JSON value with long strings and lists cut, recursively (nested types, BLOB escapes). */
 export function cutValue(v: unknown): unknown {
-  if (typeof v === "string") return v.length > CELL_CHARS ? v.slice(0, CELL_CHARS) + CUT_MARK : v;
+  if (typeof v === "string") return cleanText(v.length > CELL_CHARS ? v.slice(0, CELL_CHARS) + CUT_MARK : v);
   if (Array.isArray(v)) {
     const items = v.slice(0, CELL_ITEMS).map(cutValue);
     return v.length > CELL_ITEMS ? [...items, CUT_MARK] : items;
   }
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, cutValue(x)]));
+  if (v && typeof v === "object")
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [cleanText(k), cutValue(x)]));
   return v;
 }
 

@@ -64,9 +64,10 @@ describe("tenant sessions", () => {
       "SELECT (SELECT value FROM duckdb_settings() WHERE name = 'allowed_directories') AS dirs, " +
         "current_setting('memory_limit') AS mem",
     )) as { dirs: string; mem: string }[];
-    expect(s!.dirs.split(", ").sort()).toEqual(
-      [`[${l.resultDir}/`, `${path.join(path.dirname(l.resultDir), "spill")}/]`].sort(),
-    );
+    // The tenant's result directory and this instance's own spill directory, nothing else.
+    const [results, spill] = s!.dirs.split(", ");
+    expect(results).toBe(`[${l.resultDir}/`);
+    expect(spill).toBe(`${path.join(path.dirname(l.resultDir), `session-${process.pid}-1`, "spill")}/]`);
     expect(s!.mem).toBe("122.0 MiB");
     l.release();
     await p.closeAll();

@@ -38,6 +38,7 @@ export class EnginePool {
   private readonly engines = new Map<string, Engine>();
   /** One engine started ahead of the next tenant that needs one (a process start takes a second or more). */
   private spare: Engine | null = null;
+  private keepSpare = false;
   private closed = false;
   /** Sealed instances opened so far over all engines (for tests). */
   opened = 0;
@@ -87,8 +88,9 @@ export class EnginePool {
     return this.engines.get(tenantId)?.proc.pid;
   }
 
-  /** Starts the spare engine, so the first query does not wait for a process start. */
+  /** Keeps a spare engine started from now on, so a tenant's first query does not wait for a process start. */
   warm(): void {
+    this.keepSpare = true;
     if (!this.spare && !this.closed) this.spare = this.startEngine();
   }
 
@@ -101,7 +103,7 @@ export class EnginePool {
     const engine = spare ?? this.startEngine();
     engine.tenantId = tenantId;
     this.engines.set(tenantId, engine);
-    this.warm();
+    if (this.keepSpare) this.warm();
     return engine;
   }
 

@@ -141,3 +141,22 @@ describe("result and spill caps of the plan", () => {
     expect(await stored(r.id)).toBe(true);
   });
 });
+
+describe("a run always ends", () => {
+  it("stores a preview with NUL characters PostgreSQL's jsonb refuses", async () => {
+    const r = await runQuery(`SELECT 'a' || chr(0) || 'b' AS z`);
+    expect(r).toMatchObject({ status: "SUCCEEDED", previewRows: [{ z: "a\uFFFDb" }] });
+  });
+
+  it("ends FAILED with a message when storing the result fails after the statement", async () => {
+    const storage = Object.create(deps.storage) as typeof deps.storage;
+    storage.put = () => Promise.reject(new Error("storage is unreachable"));
+    const { id } = await createQueryRun(t.db, ctxOf(u), { sql: "SELECT 1 AS one", useCache: false });
+    await runTask(makeQueryTask({ ...deps, storage }), { queryRunId: id }, { attempts: 1, max_attempts: 1 });
+    expect(await getQueryRunById(t.db, ctxOf(u), id)).toMatchObject({
+      status: "FAILED",
+      error: "Could not run this query: storage is unreachable",
+    });
+    expect((await t.db.job.findFirstOrThrow({ where: { targetId: id } })).status).toBe("FAILED");
+  });
+});

@@ -38,6 +38,15 @@ export function makeEnginePool(deps: Pick<WorkerDeps, "config" | "log">, idleMs 
   });
 }
 
+const defaultPools = new WeakMap<object, EnginePool>();
+
+/** One pool per worker configuration, for tasks made without the worker's shared one. */
+function defaultPool(deps: WorkerDeps): EnginePool {
+  let pool = defaultPools.get(deps.config);
+  if (!pool) defaultPools.set(deps.config, (pool = makeEnginePool(deps)));
+  return pool;
+}
+
 /**
  * query: runs one tenant's SELECT in that tenant's engine process
  * (engine/engine-pool.ts), in a sandboxed DuckDB instance with the limits of
@@ -46,7 +55,7 @@ export function makeEnginePool(deps: Pick<WorkerDeps, "config" | "log">, idleMs 
  * ENGINE_STOPPED, and the worker carries on.
  */
 export function makeQueryTask(deps: WorkerDeps): Task {
-  const engines = deps.engines ?? makeEnginePool(deps);
+  const engines = deps.engines ?? defaultPool(deps);
   return async (payload, helpers) => {
     const { queryRunId, fingerprint } = JOBS.query.parse(payload);
     if (helpers.job.attempts > MAX_STARTS) {
