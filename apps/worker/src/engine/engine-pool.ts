@@ -2,7 +2,13 @@ import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { Logger } from "@scrollintel/core/logger";
-import { ENGINE_STOPPED, type EngineAnswer, type EngineOptions, type EngineQuery, type FromEngine } from "./engine-protocol";
+import {
+  ENGINE_STOPPED,
+  type EngineAnswer,
+  type EngineOptions,
+  type EngineQuery,
+  type FromEngine,
+} from "./engine-protocol";
 import { forkEngine } from "./fork-engine";
 import type { Stop } from "./stopper";
 
@@ -43,9 +49,7 @@ export class EnginePool {
   /** Sealed instances opened so far over all engines (for tests). */
   opened = 0;
 
-  constructor(
-    private readonly opts: EngineOptions & { idleMs: number; maxEngines: number; log?: Logger },
-  ) {}
+  constructor(private readonly opts: EngineOptions & { idleMs: number; maxEngines: number; log?: Logger }) {}
 
   /** Where a run's result Parquet is written (inside the tenant's sandbox result directory). */
   resultPathFor(tenantId: string, runId: string): string {

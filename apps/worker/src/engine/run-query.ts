@@ -106,7 +106,10 @@ function explainFailure(e: unknown, stopper: Stopper, q: EngineQuery) {
   const why = /interrupt/i.test(msg) ? stopper.reason : null;
   if (why === "cancel") return { status: "CANCELLED" as const, error: "Cancelled." };
   if (why === "timeout")
-    return { status: "FAILED" as const, error: `Query stopped after ${q.timeoutMs} ms, the time limit of this workspace's plan.` };
+    return {
+      status: "FAILED" as const,
+      error: `Query stopped after ${q.timeoutMs} ms, the time limit of this workspace's plan.`,
+    };
   if (why === "bytes") return { status: "FAILED" as const, error: tooManyBytes(q.resultBytesLimit).message };
   if (/max_temp_directory_size/.test(e instanceof Error ? e.message : String(e))) {
     const limit = formatBytes(q.session.spillBytesLimit);

@@ -79,7 +79,8 @@ describe("huge cells", () => {
 
   it("serves grid pages of huge cells, cut the same way", async () => {
     const r = await runQuery("SELECT range AS n, repeat(chr(1), 1000000) AS s FROM range(50)");
-    const ask = () => getResultPage(t.db, ctxOf(u), { id: r.id, page: 0, sort: { column: "n", desc: true }, waitMs: 0 });
+    const ask = () =>
+      getResultPage(t.db, ctxOf(u), { id: r.id, page: 0, sort: { column: "n", desc: true }, waitMs: 0 });
     expect((await ask()).status).toBe("PENDING");
     for (const p of await t.db.queryResultPage.findMany({ where: { status: "QUEUED" } }))
       await runTask(makeQueryPageTask(deps), { pageId: p.id });
@@ -114,7 +115,8 @@ describe("result and spill caps of the plan", () => {
     const over = await runQuery("SELECT md5(range::VARCHAR) AS h FROM range(200000)");
     expect(over).toMatchObject({
       status: "FAILED",
-      error: "The result is larger than 100.0 KB, the result size limit of this workspace's plan. Aggregate or add a LIMIT.",
+      error:
+        "The result is larger than 100.0 KB, the result size limit of this workspace's plan. Aggregate or add a LIMIT.",
     });
     expect(await stored(over.id)).toBe(false);
     expect(await storageUsed()).toBe(used);

@@ -119,7 +119,12 @@ export function makeQueryTask(deps: WorkerDeps): Task {
         }
       }
     } catch (e) {
-      outcome = { status: "FAILED", error: `Could not run this query: ${firstLine(e)}`, durationMs: ms(), scanBytes: 0n };
+      outcome = {
+        status: "FAILED",
+        error: `Could not run this query: ${firstLine(e)}`,
+        durationMs: ms(),
+        scanBytes: 0n,
+      };
     } finally {
       unsubscribe?.();
     }
