@@ -8,19 +8,18 @@ import { createStorage } from "@scrollintel/core/storage/create-storage";
 import { CRONTAB } from "./crontab";
 import { loadWorkerConfig } from "./env";
 import { SpareDuck } from "./duck/spare-duck";
-import { TenantSessions } from "./duck/tenant-sessions";
 import { startHealthServer } from "./health-server";
 import { makeExpireUploadsTask } from "./tasks/expire-uploads";
 import { startIngestRecovery } from "./ingest-recovery";
 import { makeIngestTask } from "./tasks/ingest";
 import { makeMaintenanceTask } from "./tasks/maintenance";
-import { makeQueryTask } from "./tasks/query";
+import { makeEnginePool, makeQueryTask } from "./tasks/query";
 import { makeQueryExportTask } from "./tasks/query-export";
 import { makeQueryPageTask } from "./tasks/query-page";
 import { makeUsageRollupTask } from "./tasks/usage-rollup";
 import type { WorkerDeps } from "./worker-deps";
 
-/** How long a tenant's sandboxed DuckDB instance stays open (warm) after its last query. */
+/** How long a tenant's engine process and sandboxed DuckDB instance stay open (warm) after its last query. */
 const SESSION_IDLE_MS = 60_000;
 
 async function main() {
@@ -37,14 +36,9 @@ async function main() {
     tempDir: path.join(config.dataDir, "work", "spare-spill"),
   });
   spareDuck.warm();
-  const sessions = new TenantSessions({
-    workDir: path.join(config.dataDir, "work"),
-    threads: config.DUCKDB_THREADS,
-    idleMs: SESSION_IDLE_MS,
-    maxInstances: Math.max(2, config.WORKER_CONCURRENCY * 2),
-    spare: spareDuck,
-  });
-  const deps: WorkerDeps = { config, db, storage: createStorage(config), log, cancels, spareDuck, sessions };
+  const engines = makeEnginePool({ config, log }, SESSION_IDLE_MS);
+  engines.warm();
+  const deps: WorkerDeps = { config, db, storage: createStorage(config), log, cancels, spareDuck, engines };
   const runner = await run({
     connectionString: config.DATABASE_URL,
     concurrency: config.WORKER_CONCURRENCY,
@@ -77,7 +71,7 @@ async function main() {
   await utils.release();
   health.close();
   await cancels.close();
-  await sessions.closeAll();
+  await engines.close();
   await spareDuck.close();
   await db.$disconnect();
 }

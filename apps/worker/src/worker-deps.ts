@@ -4,7 +4,7 @@ import type { NotifyListener } from "@scrollintel/core/db/notify-listener";
 import type { Logger } from "@scrollintel/core/logger";
 import type { StorageDriver } from "@scrollintel/core/storage/storage-driver";
 import type { SpareDuck } from "./duck/spare-duck";
-import type { TenantSessions } from "./duck/tenant-sessions";
+import type { EnginePool } from "./engine/engine-pool";
 
 /** What every task handler is given: built once at boot in main.ts. */
 export interface WorkerDeps {
@@ -16,6 +16,6 @@ export interface WorkerDeps {
   cancels?: NotifyListener;
   /** A DuckDB instance opened ahead of the next query; without it tasks open their own. */
   spareDuck?: SpareDuck;
-  /** Sandboxed DuckDB instances per tenant, kept warm between queries; without it each query opens its own. */
-  sessions?: TenantSessions;
+  /** Engine processes that run user SQL, one per tenant kept warm; without it the query task makes its own. */
+  engines?: EnginePool;
 }

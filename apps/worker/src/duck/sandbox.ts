@@ -20,7 +20,14 @@ export interface SandboxDataset {
  */
 export async function lockDownSession(
   conn: DuckDBConnection,
-  opts: { datasets: SandboxDataset[]; resultPath?: string; resultDir?: string; extraPaths?: string[] },
+  opts: {
+    datasets: SandboxDataset[];
+    resultPath?: string;
+    resultDir?: string;
+    extraPaths?: string[];
+    /** Caps the instance's temporary spill (DuckDB's default is 90% of the free disk). */
+    spillBytesLimit?: bigint;
+  },
 ): Promise<void> {
   const allowed = [...opts.datasets.flatMap((d) => d.paths), ...(opts.resultPath ? [opts.resultPath] : [])];
   allowed.push(...(opts.extraPaths ?? []));
@@ -32,6 +39,9 @@ export async function lockDownSession(
   }
   // Extensions, secrets and logging stay off whatever the instance was opened with.
   for (const setting of SANDBOX_SETTINGS) await conn.run(setting);
+  if (opts.spillBytesLimit !== undefined) {
+    await conn.run(`SET max_temp_directory_size = '${BigInt(opts.spillBytesLimit)}B'`);
+  }
   await conn.run("SET enable_external_access = false");
   await conn.run("SET lock_configuration = true");
 }

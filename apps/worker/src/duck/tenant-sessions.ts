@@ -13,7 +13,18 @@ export interface SessionSpec {
   /** The data policy that chose those datasets. */
   policy: string;
   memoryLimitMb: number;
+  /** The plan's cap on temporary spill (DuckDB max_temp_directory_size). */
+  spillBytesLimit: bigint;
   datasets: SandboxDataset[];
+}
+
+/**
+ * A tenant's result directory: the only place besides its datasets its
+ * sandboxes may write. Shared by the tenant's instances and kept when one
+ * closes, so a result outlives the instance that wrote it until it is stored.
+ */
+export function tenantResultDir(workDir: string, tenantId: string): string {
+  return path.join(workDir, "tenants", tenantId, "results");
 }
 
 interface Entry {
@@ -31,6 +42,8 @@ export interface SessionLease {
   conn: DuckDBConnection;
   /** The tenant's result directory: the only place besides its datasets this sandbox may touch. */
   resultDir: string;
+  /** True when this query's instance was opened for it (not warm). */
+  fresh: boolean;
   /** Closes the query's connection; `broken` retires the instance (after a fatal DuckDB error). */
   release(broken?: boolean): void;
 }
@@ -64,9 +77,16 @@ export class TenantSessions {
   ) {}
 
   async acquire(spec: SessionSpec): Promise<SessionLease> {
-    const key = JSON.stringify([spec.tenantId, spec.fingerprint, spec.policy, spec.memoryLimitMb]);
+    const key = JSON.stringify([
+      spec.tenantId,
+      spec.fingerprint,
+      spec.policy,
+      spec.memoryLimitMb,
+      String(spec.spillBytesLimit),
+    ]);
     const found = [...this.entries.values()].find((e) => e.key === key && !e.retired);
     const entry = found ?? this.open(key, spec);
+    const fresh = !found;
     entry.active++;
     let duck: Duck;
     try {
@@ -81,7 +101,8 @@ export class TenantSessions {
     let released = false;
     return {
       conn,
-      resultDir: path.join(e.dir, "results"),
+      resultDir: tenantResultDir(this.opts.workDir, e.tenantId),
+      fresh,
       release: (broken = false) => {
         if (released) return;
         released = true;
@@ -98,17 +119,23 @@ export class TenantSessions {
     // An older instance of this tenant (other versions or limits) is not handed out again.
     for (const e of this.entries.values()) if (e.tenantId === spec.tenantId) e.retired = true;
     const id = ++this.seq;
-    const dir = path.join(this.opts.workDir, "tenants", spec.tenantId, `session-${id}`);
+    // The pid keeps instances of two engine processes (one dead, one new) apart.
+    const dir = path.join(this.opts.workDir, "tenants", spec.tenantId, `session-${process.pid}-${id}`);
+    const resultDir = tenantResultDir(this.opts.workDir, spec.tenantId);
     const limits: DuckLimits = {
       memoryLimit: `${spec.memoryLimitMb}MB`,
       threads: this.opts.threads,
       tempDir: path.join(dir, "spill"),
     };
     const duck = (async () => {
-      fs.mkdirSync(path.join(dir, "results"), { recursive: true });
+      fs.mkdirSync(resultDir, { recursive: true });
       const d = await takeDuck(this.opts.spare, limits);
       try {
-        await lockDownSession(d.conn, { datasets: spec.datasets, resultDir: path.join(dir, "results") });
+        await lockDownSession(d.conn, {
+          datasets: spec.datasets,
+          resultDir,
+          spillBytesLimit: spec.spillBytesLimit,
+        });
       } catch (e) {
         closeDuck(d);
         throw e;

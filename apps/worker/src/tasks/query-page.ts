@@ -4,6 +4,7 @@ import type { Task } from "graphile-worker";
 import { JOBS } from "@scrollintel/core/jobs";
 import { quoteIdent } from "@scrollintel/core/sql-check";
 import { finishResultPage, RESULT_PAGE_ROWS, startResultPage } from "@scrollintel/core/services/result-page-service";
+import { cutProjection, cutRows } from "../duck/cut-cells";
 import { closeDuck, duckMessage, lit } from "../duck/open-duck";
 import { openResultSession } from "../duck/result-session";
 import type { WorkerDeps } from "../worker-deps";
@@ -11,7 +12,7 @@ import type { WorkerDeps } from "../worker-deps";
 /**
  * query-page: one page of a stored result, in result order or sorted by one
  * column. Ties are broken by the row's position in the file, so pages of the
- * same sort never overlap or skip a row.
+ * same sort never overlap or skip a row. Long cells are cut (duck/cut-cells.ts).
  */
 export function makeQueryPageTask(deps: WorkerDeps): Task {
   return async (payload, helpers) => {
@@ -28,7 +29,10 @@ export function makeQueryPageTask(deps: WorkerDeps): Task {
              ORDER BY ${quoteIdent(page.sort.column)} ${page.sort.desc ? "DESC" : "ASC"} NULLS LAST, file_row_number
              LIMIT ${RESULT_PAGE_ROWS} OFFSET ${offset}`
           : `SELECT * FROM read_parquet(${lit(resultFile)}) LIMIT ${RESULT_PAGE_ROWS} OFFSET ${offset}`;
-        const rows = (await duck.conn.runAndReadAll(sql)).getRowObjectsJson();
+        // Long cells are cut as in the preview: a page must not fail on one huge value.
+        const { select } = await cutProjection(duck.conn, `read_parquet(${lit(resultFile)})`);
+        const read = await duck.conn.runAndReadAll(`SELECT ${select} FROM (${sql}) AS page`);
+        const rows = cutRows(read.getRowObjectsJson() as Record<string, unknown>[]);
         await finishResultPage(deps.db, page.id, { rows });
       } finally {
         closeDuck(duck);

@@ -1,4 +1,3 @@
-import path from "node:path";
 import { text } from "node:stream/consumers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NotifyListener } from "@scrollintel/core/db/notify-listener";
@@ -9,17 +8,15 @@ import { getResultPage, RESULT_PAGE_ROWS, type ResultSort } from "@scrollintel/c
 import { createMember, createTenant, ctxOf, type TestUser } from "../../../../test/factories";
 import { createTestDb, type TestDb } from "../../../../test/test-db";
 import { makeWorkerDeps, runTask } from "../../../../test/worker-harness";
-import { SpareDuck } from "../duck/spare-duck";
-import { TenantSessions } from "../duck/tenant-sessions";
-import { makeQueryTask } from "./query";
+import type { EnginePool } from "../engine/engine-pool";
+import { makeEnginePool, makeQueryTask } from "./query";
 import { makeQueryExportTask } from "./query-export";
 import { makeQueryPageTask } from "./query-page";
 
 let t: TestDb;
 let deps: ReturnType<typeof makeWorkerDeps>;
 let cancels: NotifyListener;
-let spareDuck: SpareDuck;
-let sessions: TenantSessions;
+let engines: EnginePool;
 let u: TestUser;
 const ROWS = 1234;
 
@@ -28,23 +25,14 @@ beforeAll(async () => {
   cancels = new NotifyListener(t.url, QUERY_CANCEL_CHANNEL);
   await cancels.ready();
   const base = makeWorkerDeps(t.db, { QUERY_PREVIEW_ROWS: "100" });
-  // The production path: instances opened ahead, sealed per tenant and kept warm between queries.
-  spareDuck = new SpareDuck({ memoryLimit: "512MB", threads: 2, tempDir: path.join(base.config.dataDir, "spare") });
-  spareDuck.warm();
-  sessions = new TenantSessions({
-    workDir: path.join(base.config.dataDir, "work"),
-    threads: 2,
-    idleMs: 60_000,
-    maxInstances: 4,
-    spare: spareDuck,
-  });
-  deps = { ...base, cancels, spareDuck, sessions };
+  // The production path: an engine process per tenant, its sealed instance kept warm between queries.
+  engines = makeEnginePool(base, 60_000);
+  deps = { ...base, cancels, engines };
   u = await createMember(t.db, await createTenant(t.db), "ANALYST");
 });
 afterAll(async () => {
   await cancels.close();
-  await sessions.closeAll();
-  await spareDuck.close();
+  await engines.close();
   deps.cleanup();
   await t.drop();
 });
@@ -124,14 +112,14 @@ describe("limits and cancelling", () => {
   const SLOW = "SELECT sum(a.range * b.range) FROM range(200000) a, range(200000) b";
 
   it("keeps the tenant's sealed instance warm between queries, and opens a new one for a new plan", async () => {
-    const before = sessions.opened;
+    const before = engines.opened;
     expect(before).toBeGreaterThan(0);
     await runQuery("SELECT 1 AS a");
     await runQuery("SELECT 2 AS b");
-    expect(sessions.opened).toBe(before);
+    expect(engines.opened).toBe(before);
     await t.db.tenantQuota.update({ where: { tenantId: u.tenantId }, data: { queryMemoryLimitMb: 512 } });
     expect((await runQuery("SELECT 3 AS c")).status).toBe("SUCCEEDED");
-    expect(sessions.opened).toBe(before + 1);
+    expect(engines.opened).toBe(before + 1);
     await t.db.tenantQuota.update({ where: { tenantId: u.tenantId }, data: { queryMemoryLimitMb: 1024 } });
   });
 

@@ -9,16 +9,32 @@ import { findVisibleDatasets, type VisibleDatasetVersion } from "./visible-datas
 export interface QueryLimits {
   memoryLimitMb: number;
   timeoutMs: number;
+  /** DuckDB temporary spill per query (max_temp_directory_size). */
+  spillBytesLimit: bigint;
+  /** The largest result a query may store. */
+  resultRowsLimit: bigint;
+  resultBytesLimit: bigint;
 }
+
+/** The TenantQuota defaults, for a tenant without a quota row. */
+const DEFAULT_LIMITS: QueryLimits = {
+  memoryLimitMb: 1024,
+  timeoutMs: 30_000,
+  spillBytesLimit: 10_737_418_240n,
+  resultRowsLimit: 50_000_000n,
+  resultBytesLimit: 2_147_483_648n,
+};
 
 /**
  * Marks a queued run RUNNING and hands the worker what the sandbox needs: the
  * run, the plan's limits and the datasets the tenant's queries see. Null when
- * the run was already handled or cancelled (a retried or stale job).
+ * the run was already handled or cancelled (a stale job). `retried` (a job
+ * started again after its worker died mid-run) may claim its RUNNING run again.
  */
 export async function startQueryRun(
   db: Db,
   id: string,
+  opts: { retried?: boolean } = {},
 ): Promise<{
   run: { id: string; tenantId: string; sql: string; cacheKey: string | null };
   limits: QueryLimits;
@@ -33,23 +49,35 @@ export async function startQueryRun(
       cacheKey: string | null;
       mem: number | null;
       timeout: number | null;
+      spill: bigint | null;
+      rows: bigint | null;
+      bytes: bigint | null;
     }>(
       `WITH r AS (
-         UPDATE "QueryRun" SET status = 'RUNNING' WHERE id = $1 AND status = 'QUEUED'
+         UPDATE "QueryRun" SET status = 'RUNNING'
+          WHERE id = $1 AND (status = 'QUEUED' OR (status = 'RUNNING' AND $3::boolean))
          RETURNING id, "tenantId", sql, "cacheKey"),
        j AS (
          UPDATE "Job" SET status = 'RUNNING', "startedAt" = $2::timestamptz AT TIME ZONE 'UTC'
           WHERE "targetId" = $1 AND kind = 'query' AND EXISTS (SELECT 1 FROM r)
          RETURNING 1)
-       SELECT r.*, q."queryMemoryLimitMb" AS mem, q."queryTimeoutMs" AS timeout
+       SELECT r.*, q."queryMemoryLimitMb" AS mem, q."queryTimeoutMs" AS timeout, q."querySpillBytesLimit" AS spill,
+              q."resultRowsLimit" AS rows, q."resultBytesLimit" AS bytes
          FROM r LEFT JOIN "TenantQuota" q ON q."tenantId" = r."tenantId"`,
-      [id, utc(new Date())],
+      [id, utc(new Date()), opts.retried === true],
     );
     if (!row) return null;
-    const { mem, timeout, ...run } = row;
+    const { mem, timeout, spill, rows, bytes, ...run } = row;
+    const d = DEFAULT_LIMITS;
     return {
       run,
-      limits: { memoryLimitMb: mem ?? 1024, timeoutMs: timeout ?? 30_000 },
+      limits: {
+        memoryLimitMb: mem ?? d.memoryLimitMb,
+        timeoutMs: timeout ?? d.timeoutMs,
+        spillBytesLimit: spill ?? d.spillBytesLimit,
+        resultRowsLimit: rows ?? d.resultRowsLimit,
+        resultBytesLimit: bytes ?? d.resultBytesLimit,
+      },
       datasets: await findVisibleDatasets(sql, run.tenantId),
     };
   });
@@ -80,9 +108,10 @@ export type QueryOutcome = { durationMs: number; scanBytes: bigint } & (
 );
 
 /**
- * Records the outcome, meters the query (count, time, bytes scanned) and
- * wakes whoever waits for it (NOTIFY), in one transaction. A run the user
- * cancelled meanwhile stays CANCELLED.
+ * Records the outcome, meters the query (count, time, bytes scanned), counts
+ * a stored result against the tenant's storage and wakes whoever waits for
+ * it (NOTIFY), in one transaction. A run the user cancelled meanwhile stays
+ * CANCELLED.
  */
 export async function finishQueryRun(
   db: Db,
@@ -114,6 +143,10 @@ export async function finishQueryRun(
            status = CASE WHEN (SELECT status FROM r) = $5::"JobStatus" THEN $5::"JobStatus" ELSE 'CANCELLED' END,
            "finishedAt" = $4::timestamptz AT TIME ZONE 'UTC', error = $6
           WHERE "targetId" = $1 AND kind = 'query'
+         RETURNING 1),
+       s AS (
+         UPDATE "TenantQuota" SET "storageBytesUsed" = "storageBytesUsed" + $12::bigint, "updatedAt" = now()
+          WHERE "tenantId" = $16 AND $7 AND (SELECT status FROM r) = 'SUCCEEDED'
          RETURNING 1)
        SELECT 1 AS notified FROM pg_notify($14, $1)`,
       [
@@ -132,6 +165,7 @@ export async function finishQueryRun(
         ok ? outcome.cacheable : true,
         QUERY_DONE_CHANNEL,
         ok ? outcome.engineMs : null,
+        run.tenantId,
       ],
     );
     await meterUsage(sql, run.tenantId, [
@@ -140,4 +174,26 @@ export async function finishQueryRun(
       { kind: "SCAN_BYTES", amount: outcome.scanBytes, ref: run.id },
     ]);
   });
+}
+
+/**
+ * Ends a run whose job must not run it again (its engine or worker died
+ * under it too often): FAILED with `error`, its job too, and wakes waiters.
+ * A run that already ended is left as it is.
+ */
+export async function abandonQueryRun(db: Db, id: string, error: string): Promise<void> {
+  await sqlSystemTx(db, (sql) =>
+    sql.query(
+      `WITH r AS (
+         UPDATE "QueryRun" SET status = 'FAILED', error = $2, "finishedAt" = $3::timestamptz AT TIME ZONE 'UTC'
+          WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')
+         RETURNING id),
+       j AS (
+         UPDATE "Job" SET status = 'FAILED', error = $2, "finishedAt" = $3::timestamptz AT TIME ZONE 'UTC'
+          WHERE "targetId" = $1 AND kind = 'query' AND EXISTS (SELECT 1 FROM r)
+         RETURNING 1)
+       SELECT 1 AS notified FROM pg_notify($4, $1)`,
+      [id, error, utc(new Date()), QUERY_DONE_CHANNEL],
+    ),
+  );
 }
