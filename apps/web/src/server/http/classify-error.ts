@@ -59,5 +59,11 @@ export function classifyError(e: unknown, requestId: string): EdgeError {
 /** The server-side half: a bug is logged with its cause and stack, an outage as one warning line. */
 export function logEdgeError(log: Logger, e: unknown, edge: EdgeError): void {
   if (edge.unexpected) log.error({ err: e }, "unexpected error");
-  else if (edge.http === 503) log.warn({ outage: findInfraOutage(e), err: e }, "dependency unavailable");
+  else if (edge.http === 503) {
+    // One line per refused request while a dependency is down: its reason, not a stack.
+    log.warn(
+      { outage: findInfraOutage(e), cause: e instanceof Error ? e.message : String(e) },
+      "dependency unavailable",
+    );
+  }
 }

@@ -2,7 +2,6 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { Db } from "@scrollintel/core/db/client";
 import type { NotifyListener } from "@scrollintel/core/db/notify-listener";
 import type { Logger } from "@scrollintel/core/logger";
-import { OUTAGE_RETRY_AFTER_S } from "@scrollintel/core/errors";
 import { requestMeta, resolveCaller } from "@/server/auth/resolve-caller";
 import { isMappedTrpcError, toTrpcError } from "@/server/trpc/errors";
 import { appRouter } from "@/server/trpc/router";
@@ -33,12 +32,8 @@ export function createTrpcHandler(deps: () => TrpcDeps): (req: Request) => Promi
         });
         return { db, queryEvents, caller, resHeaders, ...scope, ...requestMeta(req) };
       },
-      responseMeta: ({ errors }) => {
-        const headers = new Headers({ "X-Request-Id": scope.requestId });
-        if (errors.some((e) => e.code === "SERVICE_UNAVAILABLE"))
-          headers.set("Retry-After", String(OUTAGE_RETRY_AFTER_S));
-        return { headers };
-      },
+      // Retry-After is already in resHeaders: toTrpcError sets it wherever an outage is mapped.
+      responseMeta: () => ({ headers: { "X-Request-Id": scope.requestId } }),
       onError: ({ error, path }) => {
         // Mapped errors were logged where they were mapped; this catches the rest (e.g. output serialisation).
         if (error.code === "INTERNAL_SERVER_ERROR" && !isMappedTrpcError(error)) {

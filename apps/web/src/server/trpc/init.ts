@@ -23,7 +23,8 @@ const t = initTRPC
     errorFormatter: ({ shape, error, ctx }) => {
       const leak = error.code === "INTERNAL_SERVER_ERROR" && !isMappedTrpcError(error);
       const message = leak ? internalMessage(ctx?.requestId ?? "unknown") : shape.message;
-      return { ...shape, message, data: { ...shape.data, stack: undefined } };
+      const { stack: _stack, ...data } = shape.data;
+      return { ...shape, message, data };
     },
   });
 

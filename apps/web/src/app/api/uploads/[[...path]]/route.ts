@@ -1,9 +1,10 @@
 import { edgeRoute } from "@/server/http/edge-route";
-import { serveUpload, TUS_HEADERS } from "@/server/routes/serve-upload";
+import { createServeUpload, TUS_HEADERS } from "@/server/routes/serve-upload";
+import { tusServer } from "@/server/tus/tus-server";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-const handler = edgeRoute<object>(serveUpload, { errorHeaders: TUS_HEADERS });
+const handler = edgeRoute<object>(createServeUpload(tusServer), { errorHeaders: TUS_HEADERS });
 
 export { handler as GET, handler as POST, handler as PATCH, handler as HEAD, handler as DELETE, handler as OPTIONS };

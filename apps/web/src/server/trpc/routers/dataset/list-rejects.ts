@@ -12,7 +12,7 @@ export const listRejects = tenantProcedure("dataset.read")
         .string()
         .regex(/^\d{1,19}$/, "must be a row id (digits)")
         // 19 digits reach past PostgreSQL's bigint: such a cursor is a bad request, not a database error.
-        .refine((s) => BigInt(s) <= PG_BIGINT_MAX, "must be at most 2^63 - 1")
+        .refine((s) => !/^\d+$/.test(s) || BigInt(s) <= PG_BIGINT_MAX, "must be at most 2^63 - 1")
         .optional(),
       limit: z.number().int().min(1).max(500).default(100),
     }),
