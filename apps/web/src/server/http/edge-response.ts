@@ -24,7 +24,7 @@ export function errorResponse(
  * Every answer carries its request id; a 503 always says when to retry (tus
  * answers its own 503s without one).
  */
-export function withEdgeHeaders(res: Response, requestId: string): Response {
+export function addEdgeHeaders(res: Response, requestId: string): Response {
   let out = res;
   try {
     out.headers.set("X-Request-Id", requestId);

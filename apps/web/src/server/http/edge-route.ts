@@ -8,7 +8,7 @@ import { requirePermission, type TenantCtx } from "@scrollintel/core/tenant-cont
 import { requestMeta, resolveCaller } from "@/server/auth/resolve-caller";
 import { resolveTenantCtx } from "@/server/auth/resolve-tenant";
 import { services } from "@/server/services";
-import { errorResponse, withEdgeHeaders } from "./edge-response";
+import { errorResponse, addEdgeHeaders } from "./edge-response";
 import { beginRequest, requestScope, type RequestScope } from "./request-scope";
 
 /** What a plain route needs from the process; tests hand in their own. */
@@ -63,7 +63,7 @@ export function edgeRoute<P = Record<string, never>>(
         return errorResponse(e, scope, opts.errorHeaders);
       }
     });
-    return withEdgeHeaders(res, scope.requestId);
+    return addEdgeHeaders(res, scope.requestId);
   };
 }
 
