@@ -118,3 +118,23 @@ export const PROCEDURE_CALLS: Record<string, (api: Api, t: Targets) => Promise<u
   "admin.audit": (api, t) => api.admin.audit({ tenantId: t.tenantId, limit: 10 }),
   "admin.verifyChain": (api, t) => api.admin.verifyChain({ tenantId: t.tenantId }),
 };
+
+/** The input a procedure's entry above sends, captured without calling anything. */
+export async function sampleInput(path: string, t: Targets): Promise<unknown> {
+  let input: unknown;
+  const recorder: unknown = new Proxy(() => undefined, {
+    get: (_target, _key) => recorder,
+    apply: (_target, _this, args: unknown[]) => {
+      input = args[0];
+      return Promise.resolve(undefined);
+    },
+  });
+  await PROCEDURE_CALLS[path]!(recorder as Api, t);
+  return input;
+}
+
+/** Calls the procedure at `path` ("savedQuery.create") with any input, bypassing its input type. */
+export function callByPath(api: Api, path: string, input: unknown): Promise<unknown> {
+  const fn = path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], api);
+  return (fn as (i: unknown) => Promise<unknown>)(input);
+}

@@ -10,7 +10,16 @@ const log = createLogger({ name: "test", level: "silent" });
 const createCaller = createCallerFactory(appRouter);
 
 function callerWith(db: Db, caller: Caller | null, tenantSlug: string | null) {
-  return createCaller({ db, log, caller, tenantSlug, ip: "127.0.0.1", userAgent: "vitest", resHeaders: new Headers() });
+  return createCaller({
+    db,
+    log,
+    requestId: "test-request",
+    caller,
+    tenantSlug,
+    ip: "127.0.0.1",
+    userAgent: "vitest",
+    resHeaders: new Headers(),
+  });
 }
 
 /** A tRPC caller acting as `u` in its tenant, exactly as the route handler would build it. */

@@ -1,4 +1,4 @@
-/** Codes every layer agrees on; the web maps them to HTTP/tRPC codes in one place. */
+/** Codes every layer agrees on; the web maps them to HTTP/tRPC codes in one table (server/http/error-table.ts). */
 export type DomainErrorCode =
   | "BAD_REQUEST"
   | "UNAUTHORIZED"
@@ -7,7 +7,8 @@ export type DomainErrorCode =
   | "CONFLICT"
   | "QUOTA_EXCEEDED"
   | "RATE_LIMITED"
-  | "LOCKED";
+  | "LOCKED"
+  | "UNAVAILABLE";
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;
@@ -27,4 +28,15 @@ export function notFound(what: string): DomainError {
 
 export function isDomainError(e: unknown): e is DomainError {
   return e instanceof DomainError;
+}
+
+/** Seconds a client should wait before retrying while a dependency (PostgreSQL, storage) is down. */
+export const OUTAGE_RETRY_AFTER_S = 5;
+
+/** What an API client reads during an outage: nothing about hosts, ports or drivers. */
+export const OUTAGE_MESSAGE = "ScrollIntel is briefly unavailable; retry in a few seconds.";
+
+/** The error an outage becomes at any edge (HTTP 503 with Retry-After). */
+export function unavailable(): DomainError {
+  return new DomainError("UNAVAILABLE", OUTAGE_MESSAGE, { retryAfter: OUTAGE_RETRY_AFTER_S });
 }

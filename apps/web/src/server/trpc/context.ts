@@ -9,7 +9,10 @@ export type Caller =
 
 export interface TrpcContext {
   db: Db;
+  /** This request's logger: carries requestId, then userId and tenantId once known. */
   log: Logger;
+  /** Echoed in X-Request-Id; a 500 names only this. */
+  requestId: string;
   caller: Caller | null;
   /** The tenant a signed-in user chose (cookie); membership is checked per procedure. */
   tenantSlug: string | null;

@@ -1,6 +1,12 @@
 import { randomBytes } from "node:crypto";
 import type { Lock, Locker, RequestRelease } from "@tus/server";
 import type { Db } from "@scrollintel/core/db/client";
+import {
+  releaseUploadLease,
+  renewUploadLease,
+  requestUploadLeaseRelease,
+  tryAcquireUploadLease,
+} from "@scrollintel/core/services/upload-lease-service";
 
 export interface PgLockerOptions {
   /** A lease not renewed for this long is free again (its holder died). */
@@ -24,8 +30,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * runs and freed on unlock or when its holder stops renewing (crash). A
  * waiter flags the row; the holder sees the flag on its next heartbeat and
  * cancels its request (tus's requestRelease), as the in-memory locker does
- * within one process. The table holds no tenant data, so these statements
- * run outside tenantTx/systemTx: one round trip each, not four.
+ * within one process. The lease SQL lives in core (upload-lease-service).
  */
 export class PgLocker implements Locker {
   readonly leaseMs: number;
@@ -77,36 +82,27 @@ class PgLock implements Lock {
   async unlock(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
-    await this.locker.db.$executeRaw`DELETE FROM "UploadLease" WHERE "key" = ${this.key} AND "holder" = ${this.holder}`;
+    await releaseUploadLease(this.locker.db, { key: this.key, holder: this.holder });
   }
 
-  /** Takes the row if it is absent or its lease ran out; one statement, so two takers cannot both win. */
-  private async tryAcquire(): Promise<boolean> {
-    const ms = this.locker.leaseMs;
-    const rows = await this.locker.db.$queryRaw<{ holder: string }[]>`
-      INSERT INTO "UploadLease" ("key", "holder", "expiresAt", "releaseRequested")
-      VALUES (${this.key}, ${this.holder}, now() + make_interval(secs => ${ms / 1000}), false)
-      ON CONFLICT ("key") DO UPDATE
-         SET "holder" = EXCLUDED."holder", "expiresAt" = EXCLUDED."expiresAt", "releaseRequested" = false
-       WHERE "UploadLease"."expiresAt" < now()
-      RETURNING "holder"`;
-    return rows[0]?.holder === this.holder;
+  private tryAcquire(): Promise<boolean> {
+    return tryAcquireUploadLease(this.locker.db, this.lease());
   }
 
-  private async askHolderToRelease(): Promise<void> {
-    await this.locker.db.$executeRaw`UPDATE "UploadLease" SET "releaseRequested" = true WHERE "key" = ${this.key}`;
+  private askHolderToRelease(): Promise<void> {
+    return requestUploadLeaseRelease(this.locker.db, this.key);
+  }
+
+  private lease() {
+    return { key: this.key, holder: this.holder, leaseMs: this.locker.leaseMs };
   }
 
   private startHeartbeat(requestRelease: RequestRelease): void {
     let released = false;
     const beat = async () => {
-      const ms = this.locker.leaseMs;
-      const rows = await this.locker.db.$queryRaw<{ releaseRequested: boolean }[]>`
-        UPDATE "UploadLease" SET "expiresAt" = now() + make_interval(secs => ${ms / 1000})
-         WHERE "key" = ${this.key} AND "holder" = ${this.holder}
-        RETURNING "releaseRequested"`;
+      const state = await renewUploadLease(this.locker.db, this.lease());
       // Another request wants the upload, or the lease was lost: stop writing, as tus asks.
-      if (!released && (rows.length === 0 || rows[0]!.releaseRequested)) {
+      if (!released && state !== "held") {
         released = true;
         await requestRelease();
       }

@@ -9,7 +9,10 @@ import type { StorageDriver } from "@scrollintel/core/storage/storage-driver";
 import type { TenantCtx } from "@scrollintel/core/tenant-context";
 import { webConfig } from "@/env";
 import { services } from "@/server/services";
-import { HTTP_STATUS } from "@/server/trpc/errors";
+import { classifyError, logEdgeError } from "@/server/http/classify-error";
+import { ERROR_TABLE } from "@/server/http/error-table";
+import { requestScope } from "@/server/http/request-scope";
+import { findBadText } from "@scrollintel/core/text-input";
 import { createTusDatastore, MAX_UPLOAD_BYTES } from "./create-datastore";
 import { PgLocker } from "./pg-locker";
 
@@ -31,9 +34,28 @@ function isPoolContention(e: unknown): boolean {
 
 /** A DomainError as the {status_code, body} tus sends to the client. */
 function tusError(e: unknown): never {
-  if (isDomainError(e)) throw { status_code: HTTP_STATUS[e.code], body: `${e.message}\n` };
+  if (isDomainError(e)) throw { status_code: ERROR_TABLE[e.code].http, body: `${e.message}\n` };
   if (isPoolContention(e)) throw { status_code: 409, body: "The server is busy; retry shortly.\n" };
   throw e;
+}
+
+/**
+ * Anything else tus would answer (its default is a 500 carrying the error's
+ * message) goes through the one error table: an outage is 503, a bug is 500
+ * with only the request id, logged with its cause.
+ */
+function mapResponseError(e: Error | { status_code: number; body: string }) {
+  if ("status_code" in e) return undefined; // already a tus answer
+  const scope = requestScope.getStore();
+  const edge = classifyError(e, scope?.requestId ?? "none");
+  if (scope) logEdgeError(scope.log, e, edge);
+  return { status_code: edge.http, body: `${edge.message}\n` };
+}
+
+/** Metadata values (filename, sha256, datasetId) must be text PostgreSQL can store. */
+function checkMetadata(metadata: Record<string, string | null> | undefined): void {
+  const bad = findBadText(metadata ?? {}, "Upload-Metadata");
+  if (bad) throw { status_code: 400, body: `Upload-Metadata ${bad}\n` };
 }
 
 function idFromKey(key: string): string {
@@ -104,6 +126,7 @@ export function buildTusServer(deps: TusDeps): Server {
     onUploadCreate: async (_req, upload) => {
       const ctx = callerCtx();
       if (upload.size === undefined) tusError(new DomainError("BAD_REQUEST", "Upload-Length is required."));
+      checkMetadata(upload.metadata);
       await createUpload(deps.db, ctx, {
         uploadId: idFromKey(upload.id),
         filename: upload.metadata?.filename ?? "upload",
@@ -117,7 +140,8 @@ export function buildTusServer(deps: TusDeps): Server {
       const datasetId = await finishStoredUpload(deps, callerCtx(), upload.id);
       return { headers: { "Upload-Dataset-Id": datasetId } };
     },
-    exposedHeaders: ["Upload-Dataset-Id"],
+    onResponseError: (_req, e) => mapResponseError(e),
+    exposedHeaders: ["Upload-Dataset-Id", "X-Request-Id"],
   });
 }
 

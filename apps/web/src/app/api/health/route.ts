@@ -1,9 +1,6 @@
-import { checkHealth } from "@scrollintel/core/services/health-service";
-import { services } from "@/server/services";
+import { edgeRoute } from "@/server/http/edge-route";
+import { reportHealth } from "@/server/routes/health";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
-  const h = await checkHealth(services().db);
-  return Response.json(h, { status: h.ok ? 200 : 503 });
-}
+export const GET = edgeRoute<object>(reportHealth);

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { updateTenantQuota as update } from "@scrollintel/core/services/tenant-admin-service";
+import { PG_BIGINT_MAX } from "@scrollintel/core/text-input";
 import { platformProcedure } from "../../init";
 import { adminActor } from "./admin-actor";
 
-const bytes = z.bigint().min(0n);
+/** A byte limit: PostgreSQL's bigint bounds it. */
+const bytes = z.bigint().min(0n).max(PG_BIGINT_MAX);
 
 export const updateTenantQuota = platformProcedure
   .input(
