@@ -87,6 +87,7 @@ describe("pnpm start supervision", () => {
 describe("pnpm start with its embedded PostgreSQL", () => {
   it("moves off a taken port, remembers the new one, and leaves no server behind a SIGKILL", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "si-start-pg-"));
+    fs.chmodSync(dataDir, 0o755); // the 0700 case is embedded-postgres.int.test.ts's
     const taken = await freePort();
     fs.writeFileSync(path.join(dataDir, "pg.port"), `${taken}\n`);
     const blocker = (await import("node:net")).createServer().listen(taken, "127.0.0.1");
