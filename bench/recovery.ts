@@ -66,12 +66,20 @@ async function main() {
       databaseUrl,
       db,
       storage: new LocalStorage(path.join(dataDir, "storage")),
-      analyst: { tenantId: acme.id, role: "ANALYST", actor: { type: "USER", id: user.id }, suspended: false, scopes: null },
+      analyst: {
+        tenantId: acme.id,
+        role: "ANALYST",
+        actor: { type: "USER", id: user.id },
+        suspended: false,
+        scopes: null,
+      },
       cookie: await signInCookie(baseUrl, "analyst@acme.test"),
       log,
     };
     const a = await killWorkerMidIngest(p, csv);
-    log(`(a) ingest ${a.status} ${a.error ?? ""}: picked up after ${round(a.pickupS)} s, done after ${round(a.doneS)} s`);
+    log(
+      `(a) ingest ${a.status} ${a.error ?? ""}: picked up after ${round(a.pickupS)} s, done after ${round(a.doneS)} s`,
+    );
     await waitForServices(dataDir, 120_000);
     const c = await runCrashQuery(p);
     await waitForServices(dataDir, 120_000);

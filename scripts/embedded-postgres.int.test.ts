@@ -74,7 +74,12 @@ describe("embedded PostgreSQL", () => {
     const blocker = net.createServer().listen(port, "127.0.0.1");
     await new Promise((r) => blocker.once("listening", r));
     try {
-      const failing = startEmbeddedPostgres({ dir: path.join(tempDir(), "pg"), port, persistent: false, throwaway: true });
+      const failing = startEmbeddedPostgres({
+        dir: path.join(tempDir(), "pg"),
+        port,
+        persistent: false,
+        throwaway: true,
+      });
       const e = (await failing.then(
         () => null,
         (err: unknown) => err,

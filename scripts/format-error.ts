@@ -11,7 +11,9 @@ export function formatError(e: unknown): string {
   }
   if (e instanceof Error) {
     const text = e.message || ("code" in e && typeof e.code === "string" ? e.code : e.name);
-    return e.cause === undefined ? text : `${text} (because: ${formatError(e.cause)})`;
+    if (e.cause === undefined) return text;
+    const cause = formatError(e.cause);
+    return text.includes(cause) ? text : `${text} (because: ${cause})`; // many messages already quote theirs
   }
   if (e === undefined || e === null) return `no reason given (the failing step rejected with ${String(e)})`;
   if (typeof e === "string") return e || "no reason given (an empty message)";

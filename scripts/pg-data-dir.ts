@@ -47,7 +47,9 @@ export function prepareDataDir(dir: string, runAs: RunAs | null, opts: { tempora
   if (canReach(runAs, path.dirname(dir))) return own(path.resolve(dir));
   const clusters = path.join(rootOwnedBase(runAs, opts), "clusters");
   fs.mkdirSync(clusters, { recursive: true, mode: 0o755 });
-  const real = own(path.join(clusters, `${path.basename(path.dirname(path.resolve(dir)))}-${randomBytes(4).toString("hex")}`));
+  const real = own(
+    path.join(clusters, `${path.basename(path.dirname(path.resolve(dir)))}-${randomBytes(4).toString("hex")}`),
+  );
   fs.symlinkSync(real, dir);
   return real;
 }

@@ -82,6 +82,7 @@ export class PgServer {
       throw new Error(
         `PostgreSQL did not start on port ${this.o.port} (data directory ${this.o.dataDir}): ${formatError(e)}` +
           (tail ? `\nLast lines of ${this.o.logFile}:\n${tail}` : ""),
+        { cause: e },
       );
     }
   }

@@ -28,7 +28,11 @@ export function launchStartScript(env: Record<string, string | undefined>): Star
   return { proc, output: () => out, exited };
 }
 
-export async function waitUntil<T>(what: string, ms: number, probe: () => Promise<T | null | false> | T | null | false) {
+export async function waitUntil<T>(
+  what: string,
+  ms: number,
+  probe: () => Promise<T | null | false> | T | null | false,
+) {
   const until = Date.now() + ms;
   for (;;) {
     const v = await probe();

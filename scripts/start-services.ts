@@ -12,7 +12,8 @@ const nextCli = path.join(webDir, "node_modules/next/dist/bin/next");
 export function webService(o: { dev: boolean; port: number; env: NodeJS.ProcessEnv }): ServiceSpec {
   return {
     name: "web",
-    start: () => startNodeChild({ args: [nextCli, o.dev ? "dev" : "start", "-p", String(o.port)], cwd: webDir, env: o.env }),
+    start: () =>
+      startNodeChild({ args: [nextCli, o.dev ? "dev" : "start", "-p", String(o.port)], cwd: webDir, env: o.env }),
   };
 }
 

@@ -11,6 +11,7 @@ import { parseConfig } from "@scrollintel/core/config";
 import { createDb } from "@scrollintel/core/db/client";
 import { migrateDeploy } from "../prisma/migrate";
 import { printDemoLogins, seedDemo } from "../prisma/seed";
+import { chooseAppPorts } from "./app-ports";
 import { DataDirBusyError, lockDataDir } from "./data-dir-lock";
 import { startEmbeddedPostgres } from "./embedded-postgres";
 import { formatError, runStep } from "./format-error";
@@ -29,7 +30,13 @@ const cleanups: (() => Promise<void> | void)[] = [];
 async function main() {
   const config = await runStep("Reading the configuration", () => parseConfig(process.env));
   const lock = lockDataDir(config.dataDir);
-  cleanups.push(() => lock.release(), () => removeRunFile(config.dataDir));
+  cleanups.push(
+    () => lock.release(),
+    () => removeRunFile(config.dataDir),
+  );
+  const ports = await runStep("Choosing the web and worker ports", () =>
+    chooseAppPorts({ webPort: config.WEB_PORT, workerHealthPort: config.WORKER_HEALTH_PORT, env: process.env, say }),
+  );
   let postgresPort: number | null = null;
   const supervisor = new Supervisor({
     say,
@@ -37,8 +44,8 @@ async function main() {
       writeRunFile(config.dataDir, {
         pid: process.pid,
         url: env.NEXTAUTH_URL!,
-        webPort: config.WEB_PORT,
-        workerHealthPort: config.WORKER_HEALTH_PORT,
+        webPort: ports.webPort,
+        workerHealthPort: ports.workerHealthPort,
         postgresPort,
         pids: supervisor.pids(),
       }),
@@ -48,7 +55,9 @@ async function main() {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATA_DIR: config.dataDir,
-    NEXTAUTH_URL: config.NEXTAUTH_URL ?? `http://localhost:${config.WEB_PORT}`,
+    WEB_PORT: String(ports.webPort),
+    WORKER_HEALTH_PORT: String(ports.workerHealthPort),
+    NEXTAUTH_URL: config.NEXTAUTH_URL ?? `http://localhost:${ports.webPort}`,
     NEXT_TELEMETRY_DISABLED: "1",
   };
   if (!databaseUrl) {
@@ -73,10 +82,13 @@ async function main() {
     await seedDemo(db);
     await db.$disconnect();
   });
-  Object.assign(env, { DATABASE_URL: url, NEXTAUTH_SECRET: config.NEXTAUTH_SECRET ?? readOrCreateSecret(config.dataDir) });
+  Object.assign(env, {
+    DATABASE_URL: url,
+    NEXTAUTH_SECRET: config.NEXTAUTH_SECRET ?? readOrCreateSecret(config.dataDir),
+  });
   if (!dev && !flags["no-build"]) await runStep("Building the web app", () => ensureWebBuild({ env, say }));
   cleanups.unshift(() => supervisor.stop(["web", "worker"]));
-  await runStep("Starting the web server", () => supervisor.add(webService({ dev, port: config.WEB_PORT, env })));
+  await runStep("Starting the web server", () => supervisor.add(webService({ dev, port: ports.webPort, env })));
   await runStep("Starting the worker", () => supervisor.add(workerService({ dev, env })));
   say("");
   say(`ScrollIntel is starting at ${env.NEXTAUTH_URL}`);

@@ -96,7 +96,9 @@ export class Supervisor {
         .catch((e: unknown) => {
           if (s.stopping) return;
           const next = s.backoff.nextDelayMs(0);
-          this.o.say(`${s.spec.name} could not be restarted: ${formatError(e)}; trying again in ${(next / 1000).toFixed(1)} s`);
+          this.o.say(
+            `${s.spec.name} could not be restarted: ${formatError(e)}; trying again in ${(next / 1000).toFixed(1)} s`,
+          );
           this.schedule(s, next);
         })
         .finally(() => (s.launching = null));

@@ -27,7 +27,11 @@ export async function ensureWebBuild(opts: { env: NodeJS.ProcessEnv; say: (line:
   opts.say("Building the web app (first start, or the code changed) …");
   const nextBin = path.join(webDir, "node_modules/.bin/next");
   await new Promise<void>((resolve, reject) => {
-    const b = spawn(nextBin, ["build"], { cwd: webDir, env: { ...opts.env, NODE_ENV: "production" }, stdio: "inherit" });
+    const b = spawn(nextBin, ["build"], {
+      cwd: webDir,
+      env: { ...opts.env, NODE_ENV: "production" },
+      stdio: "inherit",
+    });
     b.on("error", reject);
     b.on("exit", (code, signal) =>
       code === 0 ? resolve() : reject(new Error(`next build exited with ${signal ?? `code ${code}`}`)),
