@@ -1,7 +1,8 @@
-// Preloaded (`node --require`) into the web and worker processes that the start
-// script runs: when the start script dies, even by SIGKILL (which it cannot
-// catch to stop them), the process is re-parented and stops itself, running its
-// own SIGTERM shutdown. Plain CommonJS so both `next start` and the worker take it.
+// Stops this process when its parent goes away, even by SIGKILL (which the
+// parent cannot catch to stop its children): the process is re-parented, sees
+// it, and sends itself SIGTERM, so its own shutdown runs. The start script
+// preloads it into web and worker (NODE_OPTIONS, so what they start inherits
+// it) and imports it itself. Plain CommonJS: `next start` and tsx both take it.
 const parent = process.ppid;
 const timer = setInterval(() => {
   if (process.ppid === parent) return;

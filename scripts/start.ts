@@ -6,6 +6,9 @@
 // Web, worker and the embedded database are supervised (restarted with backoff
 // when they exit); Ctrl+C or SIGTERM stops them, the database last.
 import path from "node:path";
+// The start script, too, stops (in order) when whatever started it goes away: `sh -c` under pnpm
+// does not pass a SIGTERM on, and a start script left behind would keep everything running.
+import "./exit-with-parent.cjs";
 import { parseArgs } from "node:util";
 import { parseConfig } from "@scrollintel/core/config";
 import { createDb } from "@scrollintel/core/db/client";

@@ -17,11 +17,14 @@ function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   }
 }
 
-/** Runs `node --require exit-with-parent.cjs <args>` in `cwd`. */
+/** Runs `node <args>` in `cwd`, with exit-with-parent.cjs preloaded. */
 export function startNodeChild(opts: { args: string[]; cwd: string; env: NodeJS.ProcessEnv }): Promise<Running> {
-  const child = spawn(process.execPath, ["--require", guard, ...opts.args], {
+  // Through NODE_OPTIONS, so node processes it starts in turn (next dev's server, tsx watch's
+  // worker, query engines) also stop when their own parent goes.
+  const nodeOptions = `${opts.env.NODE_OPTIONS ?? ""} --require ${JSON.stringify(guard)}`.trim();
+  const child = spawn(process.execPath, opts.args, {
     cwd: opts.cwd,
-    env: opts.env,
+    env: { ...opts.env, NODE_OPTIONS: nodeOptions },
     stdio: ["ignore", "inherit", "inherit"],
     detached: true,
   });
