@@ -71,6 +71,8 @@ export async function killWorkerMidIngest(p: Product, csv: string) {
     return j?.lockedBy ? j : null;
   });
   await new Promise((r) => setTimeout(r, 1000)); // well inside the ingest
+  if (!(await ingestJob(p.databaseUrl))?.lockedBy)
+    throw new Error("the ingest finished before the worker could be killed: run with a larger --mb");
   const worker = pids(p).worker!;
   const killedAt = performance.now();
   process.kill(worker, "SIGKILL");
