@@ -62,6 +62,11 @@ function initdb(opts: { bin: string; dataDir: string; runAs: RunAs | null }): vo
   }
 }
 
+/** Keeps one previous log (`.1`) once the log passes 10 MB, so a long-lived DATA_DIR does not fill up. */
+function rotateLog(logFile: string): void {
+  if (fs.existsSync(logFile) && fs.statSync(logFile).size > 10 * 1024 * 1024) fs.renameSync(logFile, `${logFile}.1`);
+}
+
 /**
  * Starts PostgreSQL on `dir` (initialised when empty) at `port` (else a free one).
  * `throwaway` trades durability for speed (fsync off): for test databases only.
@@ -83,6 +88,7 @@ export async function startEmbeddedPostgres(opts: {
   const native = reachableNativeDir(opts.nativeDir ?? findNativeDir(), runAs);
   const dataDir = prepareDataDir(dir, runAs, { temporary: !opts.persistent });
   const logFile = opts.logFile ?? `${dir}.log`;
+  rotateLog(logFile);
   if (!fs.existsSync(path.join(dataDir, "PG_VERSION")))
     initdb({ bin: path.join(native, "bin", "initdb"), dataDir, runAs });
   const leftover = findRunningPostmaster(dataDir);
