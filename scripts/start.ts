@@ -1,125 +1,127 @@
 // One command from a fresh clone to a running product:
-//   pnpm start         production build of web + worker (builds once)
-//   pnpm dev           next dev + worker with reload
+//   pnpm start              production build of web + worker (builds when the code changed)
+//   pnpm start --no-build   use the existing web build as it is
+//   pnpm dev                next dev + worker with reload
 // With DATABASE_URL unset it runs an embedded PostgreSQL under DATA_DIR/pg.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import fs from "node:fs";
+// Web, worker and the embedded database are supervised (restarted with backoff
+// when they exit); Ctrl+C or SIGTERM stops them, the database last.
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import pg from "pg";
+// The start script, too, stops (in order) when whatever started it goes away: `sh -c` under pnpm
+// does not pass a SIGTERM on, and a start script left behind would keep everything running.
+import "./exit-with-parent.cjs";
+import { parseArgs } from "node:util";
 import { parseConfig } from "@scrollintel/core/config";
 import { createDb } from "@scrollintel/core/db/client";
 import { migrateDeploy } from "../prisma/migrate";
 import { printDemoLogins, seedDemo } from "../prisma/seed";
-import { startEmbeddedPostgres, type EmbeddedDb } from "./embedded-postgres";
+import { chooseAppPorts } from "./app-ports";
+import { DataDirBusyError, lockDataDir } from "./data-dir-lock";
+import { startEmbeddedPostgres } from "./embedded-postgres";
+import { formatError, runStep } from "./format-error";
+import { pickPostgresPort } from "./pg-port";
+import { removeRunFile, writeRunFile } from "./run-file";
+import { ensureDatabase, readOrCreateSecret } from "./start-env";
+import { postgresService, webService, workerService } from "./start-services";
+import { Supervisor } from "./supervisor";
+import { ensureWebBuild } from "./web-build";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const dev = process.argv.includes("--dev");
+const { values: flags } = parseArgs({ options: { dev: { type: "boolean" }, "no-build": { type: "boolean" } } });
+const dev = flags.dev ?? false;
 const say = (line: string) => process.stdout.write(`${line}\n`);
-
-async function ensureDatabase(adminUrl: string, name: string): Promise<string> {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  const exists = await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
-  if (!exists.rowCount) await c.query(`CREATE DATABASE "${name}"`);
-  await c.end();
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-function secretFile(dataDir: string): string {
-  const f = path.join(dataDir, ".nextauth-secret");
-  if (!fs.existsSync(f)) {
-    fs.mkdirSync(dataDir, { recursive: true });
-    fs.writeFileSync(f, randomBytes(32).toString("hex"), { mode: 0o600 });
-  }
-  return fs.readFileSync(f, "utf8").trim();
-}
-
-/** The checked-out commit (plus a marker when the tree has local edits), so a stale build is rebuilt. */
-function sourceRevision(): string | null {
-  const head = spawnSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8" });
-  if (head.status !== 0) return null;
-  const dirty = spawnSync("git", ["status", "--porcelain", "--", "apps", "packages"], { cwd: root, encoding: "utf8" });
-  return `${head.stdout.trim()}${dirty.stdout.trim() ? `+${Date.now()}` : ""}`;
-}
-
-function readIf(file: string): string | null {
-  return fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim() : null;
-}
-
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(cmd, args, { cwd, env, stdio: "inherit" });
-}
+const cleanups: (() => Promise<void> | void)[] = [];
 
 async function main() {
-  const config = parseConfig(process.env);
-  let embedded: EmbeddedDb | null = null;
+  const config = await runStep("Reading the configuration", () => parseConfig(process.env));
+  const lock = lockDataDir(config.dataDir);
+  cleanups.push(
+    () => lock.release(),
+    () => removeRunFile(config.dataDir),
+  );
+  const ports = await runStep("Choosing the web and worker ports", () =>
+    chooseAppPorts({ webPort: config.WEB_PORT, workerHealthPort: config.WORKER_HEALTH_PORT, env: process.env, say }),
+  );
+  let postgresPort: number | null = null;
+  const supervisor = new Supervisor({
+    say,
+    onChange: () =>
+      writeRunFile(config.dataDir, {
+        pid: process.pid,
+        url: env.NEXTAUTH_URL!,
+        webPort: ports.webPort,
+        workerHealthPort: ports.workerHealthPort,
+        postgresPort,
+        pids: supervisor.pids(),
+      }),
+  });
+  cleanups.unshift(() => supervisor.stop(["postgres"]));
   let databaseUrl = config.DATABASE_URL;
-  if (!databaseUrl) {
-    say(`Starting embedded PostgreSQL in ${path.join(config.dataDir, "pg")} …`);
-    embedded = await startEmbeddedPostgres({ dir: path.join(config.dataDir, "pg"), port: 54329, persistent: true });
-    databaseUrl = await ensureDatabase(embedded.adminUrl, "scrollintel");
-  }
-  say("Applying migrations …");
-  await migrateDeploy(databaseUrl);
-  const db = createDb(databaseUrl);
-  await seedDemo(db);
-  await db.$disconnect();
-
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    DATABASE_URL: databaseUrl,
     DATA_DIR: config.dataDir,
-    NEXTAUTH_SECRET: config.NEXTAUTH_SECRET ?? secretFile(config.dataDir),
-    NEXTAUTH_URL: config.NEXTAUTH_URL ?? `http://localhost:${config.WEB_PORT}`,
+    WEB_PORT: String(ports.webPort),
+    WORKER_HEALTH_PORT: String(ports.workerHealthPort),
+    NEXTAUTH_URL: config.NEXTAUTH_URL ?? `http://localhost:${ports.webPort}`,
     NEXT_TELEMETRY_DISABLED: "1",
   };
-  const web = path.join(root, "apps/web");
-  const nextBin = path.join(web, "node_modules/.bin/next");
-  const stamp = path.join(web, ".next/scrollintel-build-rev");
-  const rev = sourceRevision();
-  const built = fs.existsSync(path.join(web, ".next/BUILD_ID")) && (!rev || readIf(stamp) === rev);
-  if (!dev && !built) {
-    say("Building the web app (first start, or the code changed) …");
-    await new Promise<void>((resolve, reject) =>
-      run(nextBin, ["build"], web, { ...env, NODE_ENV: "production" }).on("exit", (code) =>
-        code === 0 ? resolve() : reject(new Error(`next build failed (${code})`)),
-      ),
+  if (!databaseUrl) {
+    const dir = path.join(config.dataDir, "pg");
+    const { port, previous } = await runStep("Choosing a port for the embedded PostgreSQL", () =>
+      pickPostgresPort(config.dataDir),
     );
-    if (rev) fs.writeFileSync(stamp, rev);
+    const moved = previous !== null && previous !== port ? ` (port ${previous} is taken now)` : "";
+    say(`Starting embedded PostgreSQL on 127.0.0.1:${port}${moved}, files in ${dir} …`);
+    const db = await runStep("Starting the embedded PostgreSQL", () =>
+      startEmbeddedPostgres({ dir, port, persistent: true, stopLeftover: true }),
+    );
+    postgresPort = port;
+    await supervisor.add(postgresService(db));
+    databaseUrl = await runStep("Creating the scrollintel database", () => ensureDatabase(db.adminUrl, "scrollintel"));
   }
-  const children = [
-    run(nextBin, [dev ? "dev" : "start", "-p", String(config.WEB_PORT)], web, env),
-    run(
-      path.join(root, "node_modules/.bin/tsx"),
-      [...(dev ? ["watch"] : []), "src/main.ts"],
-      path.join(root, "apps/worker"),
-      env,
-    ),
-  ];
+  const url = databaseUrl;
+  say("Applying migrations …");
+  await runStep("Applying migrations", () => migrateDeploy(url));
+  await runStep("Seeding the demo tenants", async () => {
+    const db = createDb(url);
+    await seedDemo(db);
+    await db.$disconnect();
+  });
+  Object.assign(env, {
+    DATABASE_URL: url,
+    NEXTAUTH_SECRET: config.NEXTAUTH_SECRET ?? readOrCreateSecret(config.dataDir),
+  });
+  if (!dev && !flags["no-build"]) await runStep("Building the web app", () => ensureWebBuild({ env, say }));
+  cleanups.unshift(() => supervisor.stop(["web", "worker"]));
+  await runStep("Starting the web server", () => supervisor.add(webService({ dev, port: ports.webPort, env })));
+  await runStep("Starting the worker", () => supervisor.add(workerService({ dev, env })));
   say("");
   say(`ScrollIntel is starting at ${env.NEXTAUTH_URL}`);
   printDemoLogins(say);
   say("Press Ctrl+C to stop.");
-
-  let stopping = false;
-  const stop = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    for (const c of children) c.kill("SIGTERM");
-    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.on("exit", r)))));
-    await embedded?.stop();
-    process.exit(code);
-  };
-  process.on("SIGINT", () => void stop(0));
-  process.on("SIGTERM", () => void stop(0));
-  for (const c of children) c.on("exit", (code) => void stop(code ?? 1));
 }
 
+let stopping = false;
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    for (const c of cleanups) {
+      try {
+        await c();
+      } catch (e) {
+        process.stderr.write(`While stopping: ${formatError(e)}\n`);
+      }
+    }
+  }
+  process.exit(code);
+}
+
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
+  process.on(signal, () => {
+    if (stopping) return;
+    say(`\nStopping (${signal}) …`);
+    void shutdown(0);
+  });
+
 main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
+  process.stderr.write(`${e instanceof DataDirBusyError ? e.message : formatError(e)}\n`);
+  void shutdown(1);
 });
