@@ -1,11 +1,10 @@
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createQueryRun, getQueryRunById } from "@scrollintel/core/services/query-service";
 import { createMember, createTenant, ctxOf, type TestUser } from "../../../../test/factories";
 import { createTestDb, type TestDb } from "../../../../test/test-db";
 import { makeWorkerDeps, runTask } from "../../../../test/worker-harness";
-import { makeQueryTask } from "../tasks/query";
-import { TenantSessions } from "./tenant-sessions";
+import type { EnginePool } from "../engine/engine-pool";
+import { makeEnginePool, makeQueryTask } from "../tasks/query";
 
 // The reproduction through the query task: two members of one tenant
 // share its warm DuckDB instance; one tries to switch logging on and read the
@@ -13,27 +12,22 @@ import { TenantSessions } from "./tenant-sessions";
 // function, and the other member's queries carry on in the same instance.
 let t: TestDb;
 let deps: ReturnType<typeof makeWorkerDeps>;
-let sessions: TenantSessions;
+let engines: EnginePool;
 let alice: TestUser;
 let mallory: TestUser;
 
 beforeAll(async () => {
   t = await createTestDb();
   const base = makeWorkerDeps(t.db);
-  sessions = new TenantSessions({
-    workDir: path.join(base.config.dataDir, "work"),
-    threads: 1,
-    idleMs: 60_000,
-    maxInstances: 4,
-  });
-  deps = { ...base, sessions };
+  engines = makeEnginePool(base);
+  deps = { ...base, engines };
   const tenant = await createTenant(t.db);
   alice = await createMember(t.db, tenant, "ANALYST");
   mallory = await createMember(t.db, tenant, "ANALYST");
 });
 
 afterAll(async () => {
-  await sessions.closeAll();
+  await engines.close();
   deps.cleanup();
   await t.drop();
 });
@@ -64,7 +58,7 @@ describe("the query task and the allowlist", () => {
     expect(alices.status).toBe("SUCCEEDED");
     const log = await runQuery(mallory, "SELECT * FROM duckdb_logs() WHERE message LIKE '%alice-private%'");
     expect(log).toMatchObject({ status: "FAILED", error: "Function duckdb_logs is not available in queries." });
-    expect(sessions.opened).toBe(1);
+    expect(engines.opened).toBe(1);
     expect((await runQuery(mallory, "SELECT count(*) AS n FROM range(5)")).status).toBe("SUCCEEDED");
   });
 });
