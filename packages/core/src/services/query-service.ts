@@ -3,6 +3,7 @@ import { waitUntilDone, type NotifyListener } from "../db/notify-listener";
 import { tenantTx } from "../db/scoped";
 import { sqlTenantTx, utc } from "../db/sql";
 import { notFound } from "../errors";
+import { jobKeys } from "../job-lanes";
 import { addJob, QUERY_CANCEL_CHANNEL, QUERY_DONE_CHANNEL } from "../jobs";
 import { newId } from "../keys";
 import { checkSqlText } from "../sql-check";
@@ -57,8 +58,13 @@ export async function createQueryRun(
        RETURNING id`,
       [id, ctx.tenantId, ctx.actor.id, text, cacheKey, savedQueryId, utc(new Date()), newId()],
     );
-    // No job key: the run id is new in this very transaction, so there is nothing to deduplicate.
-    await addJob(sql, "query", { queryRunId: id, fingerprint }, { maxAttempts: 1, priority: -10 });
+    // The key (the run id is new, nothing to deduplicate) finds the job for its place in line.
+    await addJob(
+      sql,
+      "query",
+      { queryRunId: id, fingerprint },
+      { jobKey: jobKeys.query(id), maxAttempts: 1, priority: -10, tenantId: ctx.tenantId },
+    );
     await appendAudit(sql, auditFromCtx(ctx, "query.run", id, { sql: text.slice(0, 2000) }));
     return { id, cached: null };
   });
