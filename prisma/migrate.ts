@@ -213,6 +213,15 @@ async function installJobLanes(c: pg.Client): Promise<void> {
     $$`);
   await c.query(`REVOKE ALL ON FUNCTION si_job_lane_positions(text[]) FROM PUBLIC`);
   await c.query(`GRANT EXECUTE ON FUNCTION si_job_lane_positions(text[]) TO ${APP_ROLE}`);
+  // A cancelled job that has not started leaves its lane, so the jobs behind it move up.
+  await c.query(`CREATE OR REPLACE FUNCTION si_remove_waiting_job(job_key text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+      DELETE FROM graphile_worker._private_jobs j USING graphile_worker._private_job_queues jq
+       WHERE j.key = job_key AND j.locked_at IS NULL AND jq.id = j.job_queue_id
+         AND split_part(jq.queue_name, ':', 2) = current_setting('app.tenant_id', true)
+    $$`);
+  await c.query(`REVOKE ALL ON FUNCTION si_remove_waiting_job(text) FROM PUBLIC`);
+  await c.query(`GRANT EXECUTE ON FUNCTION si_remove_waiting_job(text) TO ${APP_ROLE}`);
 }
 
 async function installAuditGuards(c: pg.Client): Promise<void> {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tenantTx } from "@scrollintel/core/db/scoped";
 import { jobKeys, readLanePositions } from "@scrollintel/core/job-lanes";
 import { getDatasetById } from "@scrollintel/core/services/dataset-service";
-import { createQueryRun, getQueryRunById } from "@scrollintel/core/services/query-service";
+import { cancelQueryRun, createQueryRun, getQueryRunById } from "@scrollintel/core/services/query-service";
 import { createMember, createTenant, ctxOf, type TestUser } from "../../../test/factories";
 import { createTestDb, type TestDb } from "../../../test/test-db";
 import { makeWorkerDeps, uploadFile } from "../../../test/worker-harness";
@@ -141,15 +141,25 @@ describe("fair share of worker slots", () => {
     const runs = await queue(user, SLOW, 5);
     // Each new job joins the least loaded lane: 0, 1, 0, 1, 0.
     expect((await statuses(user, runs)).map((r) => r.queuePosition)).toEqual([1, 1, 2, 2, 3]);
+    // A cancelled waiting run leaves its lane: those behind it move up.
+    await cancelQueryRun(t.db, ctxOf(user), runs[0]!);
+    expect((await statuses(user, runs)).map((r) => [r.status, r.queuePosition])).toEqual([
+      ["CANCELLED", null],
+      ["QUEUED", 1],
+      ["QUEUED", 1],
+      ["QUEUED", 2],
+      ["QUEUED", 2],
+    ]);
+    const live = runs.slice(1);
     startWorker();
     startWorker(); // two processes: 4 slots in all
     let max = 0;
-    await until("the runs", 180_000, async () => {
+    await until("the runs", 240_000, async () => {
       max = Math.max(max, (await runningByTenant()).get(big.id) ?? 0);
-      const rs = await statuses(user, runs);
+      const rs = await statuses(user, live);
       max = Math.max(max, rs.filter((r) => r.status === "RUNNING").length);
       return rs.every((r) => r.status === "SUCCEEDED");
     });
     expect(max).toBe(2);
-  }, 240_000);
+  }, 300_000);
 });

@@ -46,3 +46,8 @@ export async function readLanePositions(tx: Tx | Sql, keys: string[]): Promise<M
   );
   return new Map(rows.map((r) => [r.job_key, Number(r.pos)]));
 }
+
+/** Takes a job that has not started out of its lane (the caller's tenant's only); a running one is left alone. */
+export async function removeWaitingJob(tx: Tx | Sql, key: string): Promise<void> {
+  await sqlOf(tx).query(`SELECT 1 AS ok FROM si_remove_waiting_job($1::text)`, [key]);
+}

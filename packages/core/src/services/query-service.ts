@@ -3,7 +3,7 @@ import { waitUntilDone, type NotifyListener } from "../db/notify-listener";
 import { tenantTx } from "../db/scoped";
 import { sqlTenantTx, utc } from "../db/sql";
 import { notFound } from "../errors";
-import { jobKeys } from "../job-lanes";
+import { jobKeys, removeWaitingJob } from "../job-lanes";
 import { addJob, QUERY_CANCEL_CHANNEL, QUERY_DONE_CHANNEL } from "../jobs";
 import { newId } from "../keys";
 import { checkSqlText } from "../sql-check";
@@ -152,6 +152,7 @@ export async function cancelQueryRun(db: Db, ctx: TenantCtx, id: string): Promis
       where: { targetId: id, kind: "query", status: { in: ["QUEUED", "RUNNING"] } },
       data: { status: "CANCELLED", finishedAt: now, error: "Cancelled." },
     });
+    if (run.status === "QUEUED") await removeWaitingJob(tx, jobKeys.query(id));
     await appendAudit(tx, auditFromCtx(ctx, "query.cancel", id, { ranBy: run.userId }));
     await tx.$executeRaw`SELECT pg_notify(${QUERY_CANCEL_CHANNEL}, ${id}), pg_notify(${QUERY_DONE_CHANNEL}, ${id})`;
     return { status: "CANCELLED" };
