@@ -139,7 +139,7 @@ async function main() {
     const result = {
       victim_alone_p95_ms: round(alone95),
       victim_p95_ms: round(busy95),
-      slowdown: round((busy95 / alone95) * 100) / 100,
+      slowdown: Math.round((busy95 / alone95) * 100) / 100,
       victim_alone_queued_p95_ms: round(percentile(alone.queuedMs, 95)),
       victim_queued_p95_ms: round(percentile(busy.queuedMs, 95)),
       reps: REPS,

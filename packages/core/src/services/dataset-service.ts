@@ -137,10 +137,10 @@ export async function getDatasetById(db: Db, ctx: TenantCtx, datasetId: string) 
     return d && { d, lanes: await readLanePositions(tx, queued) };
   });
   if (!found) throw notFound("dataset");
-  const { versions: rows, ...rest } = found.d;
+  const { d, lanes } = found;
+  const { versions: rows, ...rest } = d;
   // A QUEUED version's place in its tenant lane (1 = next); null when not waiting there.
-  const versions = rows.map((v) => ({ ...v, queuePosition: found.lanes.get(jobKeys.ingest(v.id)) || null }));
-  const d = found.d;
+  const versions = rows.map((v) => ({ ...v, queuePosition: lanes.get(jobKeys.ingest(v.id)) || null }));
   // What queries see (the READY version), or the newest attempt while there is none yet.
   const current = versions.find((v) => v.version === d.readyVersion) ?? versions[0];
   return {

@@ -45,11 +45,7 @@ export async function requestExport(
         tx,
         "query-export",
         { exportId: row.id },
-        {
-          jobKey: `export:${row.id}`,
-          priority: -5,
-          tenantId: ctx.tenantId,
-        },
+        { jobKey: `export:${row.id}`, priority: -5, tenantId: ctx.tenantId },
       );
     return row;
   });

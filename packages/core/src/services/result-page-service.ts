@@ -74,12 +74,7 @@ export async function getResultPage(
         tx,
         "query-page",
         { pageId: row.id },
-        {
-          jobKey: `page:${row.id}`,
-          maxAttempts: 1,
-          priority: -20,
-          tenantId: ctx.tenantId,
-        },
+        { jobKey: `page:${row.id}`, maxAttempts: 1, priority: -20, tenantId: ctx.tenantId },
       );
     }
     return { done: null, pageId: row.id, rowCount };

@@ -123,15 +123,8 @@ export async function finishUpload(
     await commitStorage(tx, ctx.tenantId, u.reservedBytes, u.sizeBytes);
     const { datasetId, versionId } = await createDatasetFromUpload(tx, ctx, u);
     await tx.upload.update({ where: { id: u.id }, data: { datasetId } });
-    await addJob(
-      tx,
-      "ingest",
-      { datasetVersionId: versionId },
-      {
-        jobKey: jobKeys.ingest(versionId),
-        tenantId: ctx.tenantId,
-      },
-    );
+    const jobOpts = { jobKey: jobKeys.ingest(versionId), tenantId: ctx.tenantId };
+    await addJob(tx, "ingest", { datasetVersionId: versionId }, jobOpts);
     await appendAudit(tx, auditFromCtx(ctx, "upload.complete", u.id, { datasetId, sizeBytes: u.sizeBytes }));
     return { datasetId };
   });
