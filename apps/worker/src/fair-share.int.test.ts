@@ -5,7 +5,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tenantTx } from "@scrollintel/core/db/scoped";
-import { jobKeys, readLanePositions } from "@scrollintel/core/job-lanes";
+import { jobKeys, readLanePositions, removeWaitingJob } from "@scrollintel/core/job-lanes";
+import { cancelIngest } from "@scrollintel/core/services/dataset-version-service";
 import { getDatasetById } from "@scrollintel/core/services/dataset-service";
 import { cancelQueryRun, createQueryRun, getQueryRunById } from "@scrollintel/core/services/query-service";
 import { createMember, createTenant, ctxOf, type TestUser } from "../../../test/factories";
@@ -133,6 +134,26 @@ describe("fair share of worker slots", () => {
     expect(maxHog).toBe(1);
     await stopWorkers();
   }, 180_000);
+
+  it("moves queued ingests up when one before them is cancelled, and shows no other tenant's lanes", async () => {
+    const user = await createMember(t.db, await createTenant(t.db), "ANALYST");
+    const other = await createMember(t.db, await createTenant(t.db), "ANALYST");
+    const a = await uploadFile(deps, ctxOf(user), "a.csv", "x\n1\n");
+    const b = await uploadFile(deps, ctxOf(user), "b.csv", "x\n2\n");
+    const placeOf = async (datasetId: string) =>
+      (await getDatasetById(t.db, ctxOf(user), datasetId)).versions.map((v) => [v.status, v.queuePosition]);
+    expect(await placeOf(a.datasetId)).toEqual([["QUEUED", 1]]);
+    expect(await placeOf(b.datasetId)).toEqual([["QUEUED", 2]]);
+    const keys = [jobKeys.ingest(a.versionId), jobKeys.ingest(b.versionId)];
+    expect((await tenantTx(t.db, other.tenantId, (tx) => readLanePositions(tx, keys))).size).toBe(0);
+
+    await cancelIngest(t.db, ctxOf(user), a.versionId);
+    expect(await placeOf(a.datasetId)).toEqual([["CANCELLED", null]]);
+    expect(await placeOf(b.datasetId)).toEqual([["QUEUED", 1]]);
+    // Another tenant cannot take a job out of this tenant's lane.
+    await tenantTx(t.db, other.tenantId, (tx) => removeWaitingJob(tx, keys[1]!));
+    expect(await placeOf(b.datasetId)).toEqual([["QUEUED", 1]]);
+  });
 
   it("gives a tenant with two slots two, also across two worker processes", async () => {
     const big = await createTenant(t.db);

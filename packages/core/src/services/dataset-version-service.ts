@@ -1,7 +1,7 @@
 import type { Db, Tx } from "../db/client";
 import { DomainError, notFound } from "../errors";
 import { ZIngestOptions, type IngestOptions } from "../ingest-options";
-import { jobKeys } from "../job-lanes";
+import { jobKeys, removeWaitingJob } from "../job-lanes";
 import { addJob } from "../jobs";
 import { requireActive, requirePermission, type TenantCtx } from "../tenant-context";
 import { appendAudit, auditFromCtx } from "./audit-service";
@@ -89,6 +89,8 @@ async function markCancelled(tx: Tx, tenantId: string, versionIds: string[]): Pr
     where: { targetId: { in: versionIds }, kind: "ingest", tenantId, status: { in: ["QUEUED", "RUNNING"] } },
     data: { status: "CANCELLED", finishedAt: new Date() },
   });
+  // Waiting ingest jobs leave their lane, so the jobs behind them move up; a running one stops itself.
+  for (const id of versionIds) await removeWaitingJob(tx, jobKeys.ingest(id));
   return n.count;
 }
 
