@@ -147,10 +147,81 @@ async function setupDatabase(databaseUrl: string): Promise<void> {
       $$`);
     await c.query(`REVOKE ALL ON FUNCTION si_add_job(text, json, text, int, int) FROM PUBLIC`);
     await c.query(`GRANT EXECUTE ON FUNCTION si_add_job(text, json, text, int, int) TO ${APP_ROLE}`);
+    await installJobLanes(c);
     await c.query("SELECT si_ensure_audit_partitions(3)");
   } finally {
     await c.end();
   }
+}
+
+/**
+ * Fair share (see "Fair share" in docs/architecture.md): a tenant's jobs go to
+ * graphile-worker named queues, which run one job at a time. A tenant gets
+ * TenantQuota.workerSlots work lanes `t:<tenantId>:<i>` (ingest, query,
+ * export) plus one page lane `t:<tenantId>:page`; a new job joins the lane
+ * with the fewest waiting or running jobs. Both functions have definer rights
+ * because graphile-worker's tables are closed to the app role.
+ */
+async function installJobLanes(c: pg.Client): Promise<void> {
+  await c.query(`CREATE OR REPLACE FUNCTION si_add_tenant_job(task text, payload json, job_key text, max_attempts int,
+      priority int, tenant_id text, lane text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+    DECLARE
+      scope text := nullif(current_setting('app.tenant_id', true), '');
+      slots int;
+      q text;
+    BEGIN
+      IF scope IS NOT NULL AND scope <> tenant_id THEN
+        RAISE EXCEPTION 'job for tenant % enqueued in a transaction of tenant %', tenant_id, scope;
+      END IF;
+      IF lane = 'page' THEN
+        q := 't:' || tenant_id || ':page';
+      ELSE
+        -- One enqueue of a tenant at a time, so concurrent ones count each other's jobs.
+        PERFORM pg_advisory_xact_lock(hashtextextended('si_lanes:' || tenant_id, 0));
+        SELECT greatest(coalesce(max("workerSlots"), 1), 1) INTO slots FROM "TenantQuota" WHERE "tenantId" = tenant_id;
+        SELECT 't:' || tenant_id || ':' || l.i INTO q
+          FROM generate_series(0, slots - 1) AS l(i)
+          LEFT JOIN graphile_worker._private_job_queues jq ON jq.queue_name = 't:' || tenant_id || ':' || l.i
+          LEFT JOIN LATERAL (
+            SELECT count(*) AS n FROM graphile_worker._private_jobs j
+             WHERE j.job_queue_id = jq.id AND (j.locked_at IS NOT NULL OR j.attempts < j.max_attempts)
+          ) load ON true
+         ORDER BY coalesce(load.n, 0), l.i
+         LIMIT 1;
+      END IF;
+      PERFORM graphile_worker.add_job(task, payload, queue_name => q, job_key => job_key,
+                                      max_attempts => max_attempts, priority => priority);
+      RETURN q;
+    END $$`);
+  await c.query(`REVOKE ALL ON FUNCTION si_add_tenant_job(text, json, text, int, int, text, text) FROM PUBLIC`);
+  await c.query(`GRANT EXECUTE ON FUNCTION si_add_tenant_job(text, json, text, int, int, text, text) TO ${APP_ROLE}`);
+  // Place of each waiting job in its lane (1 = next), 0 while it runs; only the caller's tenant's lanes.
+  await c.query(`CREATE OR REPLACE FUNCTION si_job_lane_positions(job_keys text[])
+      RETURNS TABLE (job_key text, queue_name text, pos int)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+      SELECT j.key, jq.queue_name,
+             CASE WHEN j.locked_at IS NOT NULL THEN 0 ELSE 1 + (
+               SELECT count(*)::int FROM graphile_worker._private_jobs o
+                WHERE o.job_queue_id = j.job_queue_id AND o.is_available AND o.id <> j.id
+                  AND (o.priority, o.run_at, o.id) < (j.priority, j.run_at, j.id)) END
+        FROM graphile_worker._private_jobs j
+        JOIN graphile_worker._private_job_queues jq ON jq.id = j.job_queue_id
+       WHERE j.key = ANY(job_keys)
+         AND (j.locked_at IS NOT NULL OR j.attempts < j.max_attempts)
+         AND split_part(jq.queue_name, ':', 2) = current_setting('app.tenant_id', true)
+    $$`);
+  await c.query(`REVOKE ALL ON FUNCTION si_job_lane_positions(text[]) FROM PUBLIC`);
+  await c.query(`GRANT EXECUTE ON FUNCTION si_job_lane_positions(text[]) TO ${APP_ROLE}`);
+  // A cancelled job that has not started leaves its lane, so the jobs behind it move up.
+  await c.query(`CREATE OR REPLACE FUNCTION si_remove_waiting_job(job_key text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+      DELETE FROM graphile_worker._private_jobs j USING graphile_worker._private_job_queues jq
+       WHERE j.key = job_key AND j.locked_at IS NULL AND jq.id = j.job_queue_id
+         AND split_part(jq.queue_name, ':', 2) = current_setting('app.tenant_id', true)
+    $$`);
+  await c.query(`REVOKE ALL ON FUNCTION si_remove_waiting_job(text) FROM PUBLIC`);
+  await c.query(`GRANT EXECUTE ON FUNCTION si_remove_waiting_job(text) TO ${APP_ROLE}`);
 }
 
 async function installAuditGuards(c: pg.Client): Promise<void> {

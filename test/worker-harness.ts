@@ -32,6 +32,7 @@ export const addedJobs: { name: string; payload: unknown }[] = [];
 export async function runTask(task: Task, payload: unknown, attempt = { attempts: 1, max_attempts: 3 }): Promise<void> {
   const helpers = {
     job: { id: String(++jobIds), ...attempt },
+    getQueueName: () => null,
     addJob: (name: string, p: unknown) => {
       addedJobs.push({ name, payload: p });
       return Promise.resolve();

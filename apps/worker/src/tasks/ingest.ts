@@ -48,8 +48,10 @@ export function makeIngestTask(deps: WorkerDeps): Task {
       if (start.state === "wait") log.info({ blockedBy: start.blockedBy }, "append waits for the version below it");
       else log.info({ running: start.running }, "tenant at its concurrent-jobs limit: ingest waits");
       // Under its own job key: graphile-worker replaces a pending job of that key, never adds a second.
+      // In the same tenant lane: without a queue name it would leave the tenant's fair share.
       await helpers.addJob("ingest", payload as object, {
         jobKey: `ingest:${datasetVersionId}`,
+        queueName: (await helpers.getQueueName()) ?? undefined,
         runAt: new Date(Date.now() + (start.state === "wait" ? APPEND_WAIT_MS : BUSY_WAIT_MS)),
       });
       return;

@@ -2,6 +2,7 @@ import type { ColumnProfile } from "../column-profile";
 import type { Db, Tx } from "../db/client";
 import { parseIngestOptions } from "../ingest-options";
 import { notFound } from "../errors";
+import { jobKeys, readLanePositions } from "../job-lanes";
 import { toDatasetName } from "../sql-check";
 import type { TenantCtx } from "../tenant-context";
 import { appendAudit, auditFromCtx } from "./audit-service";
@@ -127,14 +128,19 @@ export async function findDatasets(db: Db, ctx: TenantCtx) {
 }
 
 export async function getDatasetById(db: Db, ctx: TenantCtx, datasetId: string) {
-  const d = await tenantTx(db, ctx.tenantId, (tx) =>
-    tx.dataset.findFirst({
+  const found = await tenantTx(db, ctx.tenantId, async (tx) => {
+    const d = await tx.dataset.findFirst({
       where: { id: datasetId, tenantId: ctx.tenantId },
       include: { versions: { orderBy: { version: "desc" } } },
-    }),
-  );
-  if (!d) throw notFound("dataset");
-  const { versions, ...rest } = d;
+    });
+    const queued = (d?.versions ?? []).filter((v) => v.status === "QUEUED").map((v) => jobKeys.ingest(v.id));
+    return d && { d, lanes: await readLanePositions(tx, queued) };
+  });
+  if (!found) throw notFound("dataset");
+  const { d, lanes } = found;
+  const { versions: rows, ...rest } = d;
+  // A QUEUED version's place in its tenant lane (1 = next); null when not waiting there.
+  const versions = rows.map((v) => ({ ...v, queuePosition: lanes.get(jobKeys.ingest(v.id)) || null }));
   // What queries see (the READY version), or the newest attempt while there is none yet.
   const current = versions.find((v) => v.version === d.readyVersion) ?? versions[0];
   return {
@@ -169,6 +175,7 @@ function versionSummary(v: {
   error: string | null;
   createdAt: Date;
   finishedAt: Date | null;
+  queuePosition?: number | null;
 }) {
   return {
     id: v.id,
@@ -187,5 +194,6 @@ function versionSummary(v: {
     error: v.error,
     createdAt: v.createdAt,
     finishedAt: v.finishedAt,
+    queuePosition: v.queuePosition ?? null,
   };
 }

@@ -1,6 +1,7 @@
 import type { Db, Tx } from "../db/client";
 import { DomainError, notFound } from "../errors";
 import { ZIngestOptions, type IngestOptions } from "../ingest-options";
+import { jobKeys, removeWaitingJob } from "../job-lanes";
 import { addJob } from "../jobs";
 import { requireActive, requirePermission, type TenantCtx } from "../tenant-context";
 import { appendAudit, auditFromCtx } from "./audit-service";
@@ -50,7 +51,7 @@ export async function reingestVersion(
       append: false,
       options,
     });
-    await addJob(tx, "ingest", { datasetVersionId: v.id }, { jobKey: `ingest:${v.id}` });
+    await addJob(tx, "ingest", { datasetVersionId: v.id }, { jobKey: jobKeys.ingest(v.id), tenantId: ctx.tenantId });
     await appendAudit(
       tx,
       auditFromCtx(ctx, "dataset.reingest", from.datasetId, { fromVersion: from.version, version: v.version, options }),
@@ -88,6 +89,8 @@ async function markCancelled(tx: Tx, tenantId: string, versionIds: string[]): Pr
     where: { targetId: { in: versionIds }, kind: "ingest", tenantId, status: { in: ["QUEUED", "RUNNING"] } },
     data: { status: "CANCELLED", finishedAt: new Date() },
   });
+  // Waiting ingest jobs leave their lane, so the jobs behind them move up; a running one stops itself.
+  for (const id of versionIds) await removeWaitingJob(tx, jobKeys.ingest(id));
   return n.count;
 }
 

@@ -41,7 +41,12 @@ export async function requestExport(
     const made = await tx.queryExport.createMany({ data: [{ ...key, createdBy: ctx.actor.id }], skipDuplicates: true });
     const row = await tx.queryExport.findFirstOrThrow({ where: key, select: { id: true } });
     if (made.count === 1)
-      await addJob(tx, "query-export", { exportId: row.id }, { jobKey: `export:${row.id}`, priority: -5 });
+      await addJob(
+        tx,
+        "query-export",
+        { exportId: row.id },
+        { jobKey: `export:${row.id}`, priority: -5, tenantId: ctx.tenantId },
+      );
     return row;
   });
   const url = downloadUrl(input.id, input.format);

@@ -1,13 +1,22 @@
 import type { Tx } from "../db/client";
 import type { Sql } from "../db/sql";
 import { DomainError, notFound } from "../errors";
+import { jobKeys, readLanePositions } from "../job-lanes";
 
 type QueryRunRow = NonNullable<Awaited<ReturnType<Tx["queryRun"]["findFirst"]>>>;
 
-/** A run as callers see it: without internal keys, with `cached`, and a cache hit's preview rows. */
-export function presentQueryRun(run: QueryRunRow, previewRows: unknown) {
+/**
+ * A run as callers see it: without internal keys, with `cached`, a cache hit's
+ * preview rows, and while QUEUED its place in its tenant lane (1 = next).
+ */
+export function presentQueryRun(run: QueryRunRow, previewRows: unknown, queuePosition: number | null = null) {
   const { cacheKey: _key, resultKey: _obj, ...rest } = run;
-  return { ...rest, previewRows: previewRows as QueryRunRow["previewRows"], cached: run.cachedFromId !== null };
+  return {
+    ...rest,
+    previewRows: previewRows as QueryRunRow["previewRows"],
+    cached: run.cachedFromId !== null,
+    queuePosition,
+  };
 }
 export type QueryRunView = ReturnType<typeof presentQueryRun>;
 
@@ -27,7 +36,10 @@ export async function readQueryRun(sql: Sql, tenantId: string, id: string): Prom
   );
   if (!r) return null;
   const { sourcePreview, ...run } = r;
-  return presentQueryRun(run, run.cachedFromId ? (sourcePreview ?? []) : run.previewRows);
+  // A second round trip only while the run waits (the grid polls a running query).
+  const key = jobKeys.query(run.id);
+  const queuePosition = run.status === "QUEUED" ? ((await readLanePositions(sql, [key])).get(key) ?? null) : null;
+  return presentQueryRun(run, run.cachedFromId ? (sourcePreview ?? []) : run.previewRows, queuePosition || null);
 }
 
 /**

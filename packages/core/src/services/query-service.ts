@@ -3,6 +3,7 @@ import { waitUntilDone, type NotifyListener } from "../db/notify-listener";
 import { tenantTx } from "../db/scoped";
 import { sqlTenantTx, utc } from "../db/sql";
 import { notFound } from "../errors";
+import { jobKeys, removeWaitingJob } from "../job-lanes";
 import { addJob, QUERY_CANCEL_CHANNEL, QUERY_DONE_CHANNEL } from "../jobs";
 import { newId } from "../keys";
 import { checkSqlText } from "../sql-check";
@@ -57,8 +58,13 @@ export async function createQueryRun(
        RETURNING id`,
       [id, ctx.tenantId, ctx.actor.id, text, cacheKey, savedQueryId, utc(new Date()), newId()],
     );
-    // No job key: the run id is new in this very transaction, so there is nothing to deduplicate.
-    await addJob(sql, "query", { queryRunId: id, fingerprint }, { maxAttempts: 1, priority: -10 });
+    // The key (the run id is new, nothing to deduplicate) finds the job for its place in line.
+    await addJob(
+      sql,
+      "query",
+      { queryRunId: id, fingerprint },
+      { jobKey: jobKeys.query(id), maxAttempts: 1, priority: -10, tenantId: ctx.tenantId },
+    );
     await appendAudit(sql, auditFromCtx(ctx, "query.run", id, { sql: text.slice(0, 2000) }));
     return { id, cached: null };
   });
@@ -146,6 +152,7 @@ export async function cancelQueryRun(db: Db, ctx: TenantCtx, id: string): Promis
       where: { targetId: id, kind: "query", status: { in: ["QUEUED", "RUNNING"] } },
       data: { status: "CANCELLED", finishedAt: now, error: "Cancelled." },
     });
+    if (run.status === "QUEUED") await removeWaitingJob(tx, jobKeys.query(id));
     await appendAudit(tx, auditFromCtx(ctx, "query.cancel", id, { ranBy: run.userId }));
     await tx.$executeRaw`SELECT pg_notify(${QUERY_CANCEL_CHANNEL}, ${id}), pg_notify(${QUERY_DONE_CHANNEL}, ${id})`;
     return { status: "CANCELLED" };

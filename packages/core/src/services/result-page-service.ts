@@ -70,7 +70,12 @@ export async function getResultPage(
     if (stale)
       await tx.queryResultPage.update({ where: { id: row.id }, data: { status: "QUEUED", createdAt: new Date() } });
     if (made.count === 1 || stale) {
-      await addJob(tx, "query-page", { pageId: row.id }, { jobKey: `page:${row.id}`, maxAttempts: 1, priority: -20 });
+      await addJob(
+        tx,
+        "query-page",
+        { pageId: row.id },
+        { jobKey: `page:${row.id}`, maxAttempts: 1, priority: -20, tenantId: ctx.tenantId },
+      );
     }
     return { done: null, pageId: row.id, rowCount };
   });

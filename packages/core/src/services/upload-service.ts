@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
 import { DomainError, notFound } from "../errors";
+import { jobKeys } from "../job-lanes";
 import { addJob } from "../jobs";
 import { assertId, newId, uploadKey } from "../keys";
 import type { StorageDriver } from "../storage/storage-driver";
@@ -122,7 +123,8 @@ export async function finishUpload(
     await commitStorage(tx, ctx.tenantId, u.reservedBytes, u.sizeBytes);
     const { datasetId, versionId } = await createDatasetFromUpload(tx, ctx, u);
     await tx.upload.update({ where: { id: u.id }, data: { datasetId } });
-    await addJob(tx, "ingest", { datasetVersionId: versionId }, { jobKey: `ingest:${versionId}` });
+    const jobOpts = { jobKey: jobKeys.ingest(versionId), tenantId: ctx.tenantId };
+    await addJob(tx, "ingest", { datasetVersionId: versionId }, jobOpts);
     await appendAudit(tx, auditFromCtx(ctx, "upload.complete", u.id, { datasetId, sizeBytes: u.sizeBytes }));
     return { datasetId };
   });

@@ -14,6 +14,7 @@ import { ChartPanel, fitChartSpec } from "./chart-panel";
 import { DownloadButtons } from "./download-buttons";
 import { QueryHistory } from "./query-history";
 import { ResultGrid } from "./result-grid";
+import { RunWait } from "./run-wait";
 import { SaveQueryForm } from "./save-query-form";
 import { SavedQueries, type SavedQuery } from "./saved-queries";
 import { SchemaBrowser } from "./schema-browser";
@@ -58,7 +59,9 @@ function QueryWorkbench() {
   });
   const cancel = useMutation(trpc.query.cancel.mutationOptions());
   const r = result.data;
-  const running = run.isPending || (!!r && RUNNING.has(r.status));
+  // Until the long poll answers, the run as query.run returned it (QUEUED or RUNNING).
+  const pending = r ?? (run.data?.id === runId ? run.data : undefined);
+  const running = run.isPending || (!!pending && RUNNING.has(pending.status));
   const columns = useMemo(() => (r?.columns ?? []) as { name: string; type: string }[], [r?.columns]);
   const preview = useMemo(() => (r?.previewRows ?? []) as Record<string, unknown>[], [r?.previewRows]);
   const spec = fitChartSpec(chart, columns);
@@ -134,12 +137,17 @@ function QueryWorkbench() {
               <Button onClick={() => submit()} disabled={running || !sql.trim()}>
                 {running ? "Running…" : "Run"}
               </Button>
-              {running && r ? (
-                <Button variant="secondary" onClick={() => cancel.mutate({ id: r.id })} disabled={cancel.isPending}>
+              {running && pending ? (
+                <Button
+                  variant="secondary"
+                  onClick={() => cancel.mutate({ id: pending.id })}
+                  disabled={cancel.isPending}
+                >
                   Cancel
                 </Button>
               ) : null}
               {r ? <StatusBadge status={r.status} /> : null}
+              {running && pending ? <RunWait runId={pending.id} since={pending.createdAt} /> : null}
               {r?.status === "SUCCEEDED" ? (
                 <span className="text-sm text-slate-600" data-testid="result-summary">
                   {formatCount(r.rowCount)} rows · {r.durationMs} ms

@@ -2,7 +2,8 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Button } from "@scrollintel/ui/button";
 import { ProgressBar } from "@scrollintel/ui/progress-bar";
-import { formatBytes, formatCount, formatDuration } from "@/components/format";
+import { formatBytes, formatCount, formatDuration, formatQueuePlace } from "@/components/format";
+import { useNow } from "@/components/use-now";
 import { useTRPC } from "@/trpc/client";
 import type { VersionSummary } from "./dataset-types";
 
@@ -20,11 +21,22 @@ export function IngestProgress({ version }: { version: VersionSummary }) {
   const cancel = useMutation(trpc.dataset.cancel.mutationOptions({ onSuccess: () => void qc.invalidateQueries() }));
   const p = version.progress;
   const queued = version.status === "QUEUED" || !p.phase;
+  const now = useNow(1000, version.status === "QUEUED");
+  const waited = formatDuration((now - new Date(version.createdAt).getTime()) / 1000);
   return (
     <div className="space-y-2" data-testid="ingest-progress">
       <div className="flex items-center justify-between gap-4 text-sm">
         <span className="font-medium text-slate-700">
-          Version {version.version}: {queued ? "waiting for a worker…" : (PHASES[p.phase!] ?? p.phase)}
+          Version {version.version}:{" "}
+          {version.status === "QUEUED" ? (
+            <span data-testid="ingest-queue-place">
+              {formatQueuePlace(version.queuePosition)} · {waited}
+            </span>
+          ) : queued ? (
+            "waiting for a worker…"
+          ) : (
+            (PHASES[p.phase!] ?? p.phase)
+          )}
         </span>
         <Button
           variant="secondary"
