@@ -13,6 +13,7 @@ import { createDb } from "@scrollintel/core/db/client";
 import { migrateDeploy } from "../prisma/migrate";
 import { printDemoLogins, seedDemo } from "../prisma/seed";
 import { startEmbeddedPostgres, type EmbeddedDb } from "./embedded-postgres";
+import { WEB_PROCESS_ENV } from "./product-servers";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dev = process.argv.includes("--dev");
@@ -92,7 +93,7 @@ async function main() {
     if (rev) fs.writeFileSync(stamp, rev);
   }
   const children = [
-    run(nextBin, [dev ? "dev" : "start", "-p", String(config.WEB_PORT)], web, env),
+    run(nextBin, [dev ? "dev" : "start", "-p", String(config.WEB_PORT)], web, { ...env, ...WEB_PROCESS_ENV }),
     run(
       path.join(root, "node_modules/.bin/tsx"),
       [...(dev ? ["watch"] : []), "src/main.ts"],
