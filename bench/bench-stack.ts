@@ -10,7 +10,7 @@ import { migrateDeploy } from "../prisma/migrate";
 import { seedDemo } from "../prisma/seed";
 import { startEmbeddedPostgres, type EmbeddedDb } from "../scripts/embedded-postgres";
 import { freePort } from "../scripts/free-port";
-import { buildWeb } from "../scripts/product-servers";
+import { buildWeb, WEB_PROCESS_ENV } from "../scripts/product-servers";
 
 const root = path.resolve(import.meta.dirname, "..");
 const web = path.join(root, "apps/web");
@@ -67,6 +67,7 @@ export async function startBenchStack(opts: { dir: string; quotaBytes: bigint; e
     cwd: web,
     env: {
       ...process.env,
+      ...WEB_PROCESS_ENV,
       NODE_ENV: "production",
       DATABASE_URL: databaseUrl,
       DATA_DIR: path.join(opts.dir, "data"),

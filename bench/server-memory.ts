@@ -34,9 +34,23 @@ export function vmHwmMib(pid: number): number {
   }
 }
 
+/** A process's current RSS in MiB (0 once it has exited). */
+export function vmRssMib(pid: number): number {
+  try {
+    return statusField(pid, "VmRSS") / 1024 ** 2;
+  } catch {
+    return 0;
+  }
+}
+
 /** Peak RSS in MiB of the largest process in the tree (the one that serves requests). */
 export function peakRssMib(rootPid: number): number {
   return Math.max(0, ...processTree(rootPid).map(vmHwmMib));
+}
+
+/** Current RSS in MiB of the largest process in the tree. */
+export function rssMib(rootPid: number): number {
+  return Math.max(0, ...processTree(rootPid).map(vmRssMib));
 }
 
 /** The pid of the process listening on a local TCP port (for a server the benchmark did not start). */

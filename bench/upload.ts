@@ -1,13 +1,20 @@
 // Upload benchmark (a script, not a test): one generated file through the web
 // server with tus-js-client, against a plain disk copy of the same file in the
-// same run, with the server's peak memory. The last line is one JSON object:
-//   {"mb_per_s", "baseline_mb_per_s", "ratio", "server_peak_rss_mb", "file_gb"}
-// Sizes are binary: MB = MiB, GB = GiB.
+// same run, with the server's peak memory. While it uploads, a client polls
+// tRPC dataset.get once a second, as the dataset page does during an append.
+// The last line is one JSON object:
+//   {"mb_per_s", "baseline_mb_per_s", "ratio", "server_peak_rss_mb", "file_gb", "polls"}
+// Sizes are binary: MB = MiB, GB = GiB. It exits 1 when the server's peak RSS
+// passes --max-rss-mb (default 300): memory must not grow with the file.
 //
 //   pnpm bench:upload                       2 GiB, own database + web server
 //   pnpm bench:upload --size-gb 0.5         smaller (also BENCH_SIZE_GB)
 //   pnpm bench:upload --chunk-mb 128        tus chunk size (default 128, S3's part size)
 //   pnpm bench:upload --url http://localhost:3000   a running server (demo login)
+//   --no-poll                               no dataset.get polling beside the upload
+//   --max-rss-mb 300                        the bound on the server's peak RSS (0: none)
+//   --probe                                 the server logs process.memoryUsage() each second
+//                                           (<dir>/memory.jsonl; the largest values are printed)
 //   --dir <path> where the file, the copy and the server's data go (default bench/.out)
 import fs from "node:fs";
 import path from "node:path";
@@ -18,9 +25,11 @@ import { signInCookie } from "../test/e2e-session";
 import { startBenchStack } from "./bench-stack";
 import { makeBenchFile, timedCopy } from "./bench-file";
 import { peakRssMib, pidListeningOn } from "./server-memory";
+import { createSmallDataset, pollDatasetGet, sampleServerMemory, summarizeProbe } from "./upload-watch";
 
 const MiB = 1024 ** 2;
 const { values: args } = parseArgs({
+  allowNegative: true,
   options: {
     "size-gb": { type: "string", default: process.env.BENCH_SIZE_GB ?? "2" },
     "chunk-mb": { type: "string", default: "128" },
@@ -28,6 +37,9 @@ const { values: args } = parseArgs({
     email: { type: "string", default: "analyst@acme.test" },
     dir: { type: "string", default: path.resolve(import.meta.dirname, ".out") },
     keep: { type: "boolean", default: false },
+    poll: { type: "boolean", default: true },
+    "max-rss-mb": { type: "string", default: "300" },
+    probe: { type: "boolean", default: false },
   },
 });
 
@@ -63,17 +75,35 @@ async function main() {
     const baseline = bytes / MiB / copySecs;
     say(`disk copy: ${copySecs.toFixed(2)} s, ${baseline.toFixed(0)} MiB/s`);
 
+    const probe = path.join(dir, "memory.jsonl");
+    const probeEnv = {
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${path.join(import.meta.dirname, "memory-probe.mjs")}`,
+      BENCH_MEMORY_PROBE: probe,
+    };
     const stack = args.url
       ? { baseUrl: args.url, serverPid: pidListeningOn(Number(new URL(args.url).port || 80)), stop: async () => {} }
-      : await startBenchStack({ dir, quotaBytes: BigInt(bytes) * 4n });
+      : await startBenchStack({ dir, quotaBytes: BigInt(bytes) * 4n, env: args.probe ? probeEnv : {} });
+    let rss: number | null = null;
     try {
       const cookie = await signInCookie(stack.baseUrl, args.email!, DEMO_PASSWORD);
+      const poller = args.poll
+        ? pollDatasetGet({
+            baseUrl: stack.baseUrl,
+            cookie,
+            datasetId: await createSmallDataset(stack.baseUrl, cookie),
+            ms: 1000,
+          })
+        : null;
+      const memory = stack.serverPid ? sampleServerMemory(stack.serverPid, 1000, say, 10) : null;
       const t0 = performance.now();
       const url = await tusUpload(`${stack.baseUrl}/api/uploads`, cookie, source, Number(args["chunk-mb"]) * MiB);
       const secs = (performance.now() - t0) / 1000;
+      const polls = (await poller?.stop()) ?? null;
+      memory?.stop();
       const rate = bytes / MiB / secs;
       say(`tus upload: ${secs.toFixed(2)} s, ${rate.toFixed(0)} MiB/s (${url})`);
-      const rss = stack.serverPid ? peakRssMib(stack.serverPid) : null;
+      if (polls) say(`dataset.get polls: ${polls.requests} (${polls.failures} failed)`);
+      rss = stack.serverPid ? peakRssMib(stack.serverPid) : null;
       say(`server peak RSS: ${rss === null ? "unknown (no pid listening)" : `${rss.toFixed(0)} MiB`}`);
       const round = (n: number) => Math.round(n * 100) / 100;
       process.stdout.write(
@@ -83,10 +113,17 @@ async function main() {
           ratio: round(rate / baseline),
           server_peak_rss_mb: rss === null ? null : round(rss),
           file_gb: round(bytes / 1024 ** 3),
+          polls: polls?.requests ?? 0,
         })}\n`,
       );
     } finally {
       await stack.stop();
+    }
+    for (const line of summarizeProbe(probe)) say(line);
+    const bound = Number(args["max-rss-mb"]);
+    if (bound > 0 && rss !== null && rss > bound) {
+      say(`FAIL: the server's peak RSS ${rss.toFixed(0)} MiB is over the ${bound} MiB bound`);
+      process.exitCode = 1;
     }
   } finally {
     if (!args.keep) fs.rmSync(dir, { recursive: true, force: true });

@@ -2,6 +2,7 @@
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import type { EmbeddedDb } from "./embedded-postgres";
+import { WEB_PROCESS_ENV } from "./product-servers";
 import { startNodeChild } from "./supervised-child";
 import type { Running, ServiceSpec } from "./supervisor";
 import { webDir } from "./web-build";
@@ -13,7 +14,11 @@ export function webService(o: { dev: boolean; port: number; env: NodeJS.ProcessE
   return {
     name: "web",
     start: () =>
-      startNodeChild({ args: [nextCli, o.dev ? "dev" : "start", "-p", String(o.port)], cwd: webDir, env: o.env }),
+      startNodeChild({
+        args: [nextCli, o.dev ? "dev" : "start", "-p", String(o.port)],
+        cwd: webDir,
+        env: { ...o.env, ...WEB_PROCESS_ENV },
+      }),
   };
 }
 

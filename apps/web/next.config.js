@@ -1,6 +1,8 @@
-import type { NextConfig } from "next";
+// Plain JavaScript on purpose: `next start` transpiles a next.config.ts with
+// SWC, which loads its ~25 MiB native binary into every production server.
 
-const nextConfig: NextConfig = {
+/** @type {import("next").NextConfig} */
+const nextConfig = {
   // Internal packages are used from source (no build step of their own).
   transpilePackages: ["@scrollintel/core", "@scrollintel/ui"],
   // Native addons and Node-only servers must not be bundled.
