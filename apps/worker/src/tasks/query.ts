@@ -70,7 +70,7 @@ export function makeQueryTask(deps: WorkerDeps): Task {
     const t0 = performance.now();
     const ms = () => Math.round(performance.now() - t0);
     const resultPath = engines.resultPathFor(run.tenantId, run.id);
-    const unsubscribe = deps.cancels?.subscribe(run.id, () => engines.stop(run.tenantId, run.id, "cancel"));
+    const unsubscribe = deps.cancels?.subscribe(run.id, () => engines.stop(run.id, "cancel"));
     // A cancel that came before the subscription is in the row.
     const cancelledEarly = isQueryRunCancelled(deps.db, run.id).catch(() => false);
     let outcome: QueryOutcome;
