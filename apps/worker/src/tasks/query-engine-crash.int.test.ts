@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { failStrandedQueryRuns } from "@scrollintel/core/services/query-run-service";
 import { createQueryRun, getQueryRunById } from "@scrollintel/core/services/query-service";
 import { createMember, createTenant, ctxOf, type TestUser } from "../../../../test/factories";
 import { createTestDb, type TestDb } from "../../../../test/test-db";
@@ -134,5 +135,26 @@ describe("a query job started again after its worker died", () => {
     const r = await runQuery(acme, "SELECT 13 AS n");
     await runQueued(r.id, 3);
     expect(await getQueryRunById(t.db, ctxOf(acme), r.id)).toMatchObject({ status: "SUCCEEDED" });
+  });
+
+  it("ends a run its dead worker left RUNNING once its job will not run again, and spares live ones", async () => {
+    const [dead, live, queued] = [
+      await queue(acme, "SELECT 16"),
+      await queue(acme, "SELECT 17"),
+      await queue(acme, "SELECT 18"),
+    ];
+    for (const id of [dead, live]) await t.db.queryRun.update({ where: { id }, data: { status: "RUNNING" } });
+    // What graphile-worker leaves: the dead worker's job unlocked with its one attempt used; a live worker's locked.
+    await t.db
+      .$executeRaw`UPDATE graphile_worker._private_jobs SET attempts = 1 WHERE payload->>'queryRunId' = ${dead}`;
+    await t.db.$executeRaw`UPDATE graphile_worker._private_jobs SET attempts = 1, locked_at = now(), locked_by = 'alive'
+                            WHERE payload->>'queryRunId' = ${live}`;
+    expect(await failStrandedQueryRuns(t.db, ENGINE_STOPPED)).toEqual([dead]);
+    expect(await getQueryRunById(t.db, ctxOf(acme), dead)).toMatchObject({ status: "FAILED", error: ENGINE_STOPPED });
+    expect((await jobOf(dead)).status).toBe("FAILED");
+    expect((await getQueryRunById(t.db, ctxOf(acme), live)).status).toBe("RUNNING");
+    expect((await getQueryRunById(t.db, ctxOf(acme), queued)).status).toBe("QUEUED");
+    await t.db.$executeRaw`UPDATE graphile_worker._private_jobs SET locked_at = NULL, locked_by = NULL
+                            WHERE payload->>'queryRunId' = ${live}`;
   });
 });
