@@ -52,4 +52,6 @@ process.on("message", (m: ToEngine) => {
 
 // The worker went away (exited, killed): an engine without its supervisor has nothing to do.
 process.on("disconnect", () => process.exit(0));
+// Ctrl+C reaches the whole process group; the worker finishes its jobs and then lets its engines go.
+process.on("SIGINT", () => undefined);
 send({ type: "ready" });

@@ -42,6 +42,8 @@ interface Engine {
  */
 export class EnginePool {
   private readonly engines = new Map<string, Engine>();
+  /** The engine each open run is in (also one no longer taking new queries). */
+  private readonly runs = new Map<string, Engine>();
   /** One engine started ahead of the next tenant that needs one (a process start takes a second or more). */
   private spare: Engine | null = null;
   private keepSpare = false;
@@ -71,6 +73,7 @@ export class EnginePool {
         }, q.timeoutMs + HARD_KILL_GRACE_MS),
       };
       engine.pending.set(q.runId, p);
+      this.runs.set(q.runId, engine);
     });
     if (engine.idle) clearTimeout(engine.idle);
     engine.idle = null;
@@ -82,8 +85,8 @@ export class EnginePool {
   }
 
   /** Interrupts a run (cancel); a no-op when it is not running here. */
-  stop(tenantId: string, runId: string, why: Stop): void {
-    const engine = this.engines.get(tenantId);
+  stop(runId: string, why: Stop): void {
+    const engine = this.runs.get(runId);
     if (engine?.pending.has(runId) && engine.proc.connected) engine.proc.send({ type: "stop", runId, why });
   }
 
@@ -138,10 +141,16 @@ export class EnginePool {
     const p = engine.pending.get(runId);
     if (!p) return;
     engine.pending.delete(runId);
+    this.runs.delete(runId);
     clearTimeout(p.hardKill);
     engine.lastUsed = Date.now();
     p.resolve(a);
+    // An engine that saw a fatal error takes no new queries; it goes once its own are done.
+    if (!a.ok && a.broken && engine.tenantId !== null && this.engines.get(engine.tenantId) === engine) {
+      this.engines.delete(engine.tenantId);
+    }
     if (engine.pending.size === 0) {
+      if (this.engines.get(engine.tenantId ?? "") !== engine) return this.retire(engine);
       engine.idle = setTimeout(() => this.retire(engine), this.opts.idleMs);
       engine.idle.unref();
     }
@@ -160,7 +169,8 @@ export class EnginePool {
         "query engine stopped with queries running",
       );
     }
-    for (const [, p] of engine.pending) {
+    for (const [runId, p] of engine.pending) {
+      this.runs.delete(runId);
       clearTimeout(p.hardKill);
       const error = p.killedForTime
         ? `Query stopped after ${p.timeoutMs} ms, the time limit of this workspace's plan.`

@@ -30,7 +30,13 @@ export type EngineAnswer = { scanBytes: bigint; freshSession: boolean } & (
       previewRows: unknown[];
       resultBytes: bigint;
     }
-  | { ok: false; status: "FAILED" | "CANCELLED"; error: string }
+  | {
+      ok: false;
+      status: "FAILED" | "CANCELLED";
+      error: string;
+      /** The engine saw an error after which it should serve no more queries. */
+      broken?: boolean;
+    }
 );
 
 /** How the engine child is configured, passed as its one argument (JSON). */

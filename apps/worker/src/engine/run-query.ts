@@ -12,8 +12,11 @@ import type { Stopper } from "./stopper";
 
 /** JSON bytes of preview rows kept with a run; the grid reads the rest from the stored result. */
 export const PREVIEW_BYTES = 4 * 1024 * 1024;
-/** DuckDB errors after which an instance must not serve another query. */
-const FATAL = /FATAL|invalidated|INTERNAL Error|Permission Error/i;
+/**
+ * DuckDB errors after which neither the instance nor its process should serve
+ * another query: the engine may abort later (a background thread, a close).
+ */
+const FATAL = /FATAL|invalidated|INTERNAL Error|Permission Error|^Failed to query/i;
 
 /**
  * Runs one tenant query in the engine process: checks the SQL, writes the
@@ -51,7 +54,7 @@ export async function runEngineQuery(
   } catch (e) {
     broken = FATAL.test(duckMessage(e));
     fs.rmSync(q.resultPath, { force: true });
-    return { ok: false, scanBytes, freshSession: lease.fresh, ...explainFailure(e, stopper, q) };
+    return { ok: false, scanBytes, freshSession: lease.fresh, broken, ...explainFailure(e, stopper, q) };
   } finally {
     stopper.dispose();
     lease.release(broken);

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { failStrandedQueryRuns } from "@scrollintel/core/services/query-run-service";
 import { createQueryRun, getQueryRunById } from "@scrollintel/core/services/query-service";
 import { createMember, createTenant, ctxOf, type TestUser } from "../../../../test/factories";
 import { createTestDb, type TestDb } from "../../../../test/test-db";
@@ -16,6 +17,8 @@ let globex: TestUser;
 /** Enables DuckDB's file logger in a sandbox that may not write: DuckDB aborts the process when it flushes. */
 const CRASH = "SELECT * FROM enable_logging(storage = 'file', storage_path = '/tmp/si-crash-log')";
 const CRASH_CONFIG = "SELECT * FROM enable_logging(storage = 'file', storage_config = {'path': '/tmp/si-crash-log'})";
+/** Each test starts engine processes; a loaded CI machine takes seconds per start. */
+vi.setConfig({ testTimeout: 120_000 });
 const SLOW = "SELECT sum(a.range * b.range) AS s FROM range(300000) a, range(300000) b";
 
 beforeAll(async () => {
@@ -50,6 +53,16 @@ async function jobOf(id: string) {
   return t.db.job.findFirstOrThrow({ where: { targetId: id, kind: "query" } });
 }
 
+/** The pid of the engine running `id`, once the run is RUNNING there. */
+async function runningEngine(u: TestUser, id: string): Promise<number> {
+  let pid: number | undefined;
+  while (!(pid = engines.pidOf(u.tenantId)) || (await jobOf(id)).status !== "RUNNING") {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await new Promise((r) => setTimeout(r, 200)); // inside the statement
+  return pid;
+}
+
 describe("a query that crashes the engine", () => {
   it("ends FAILED with a clear message, and the same and other tenants' next queries succeed", async () => {
     const warm = await runQuery(acme, "SELECT 1 AS one");
@@ -68,26 +81,37 @@ describe("a query that crashes the engine", () => {
   it("poison: two crashing queries queued fail once each, and the worker keeps serving both tenants", async () => {
     const [a, b] = [await queue(acme, CRASH), await queue(acme, CRASH_CONFIG)];
     const other = await queue(globex, "SELECT 8 AS n");
-    await Promise.all([runQueued(a), runQueued(b), runQueued(other)]);
+    // The tenant's jobs one after the other (as in its one worker slot), another tenant's alongside.
+    await Promise.all([runQueued(a).then(() => runQueued(b)), runQueued(other)]);
     for (const id of [a, b]) {
       expect(await getQueryRunById(t.db, ctxOf(acme), id)).toMatchObject({ status: "FAILED", error: ENGINE_STOPPED });
     }
     expect(await getQueryRunById(t.db, ctxOf(globex), other)).toMatchObject({ status: "SUCCEEDED" });
     expect(await runQuery(acme, "SELECT 9 AS n")).toMatchObject({ status: "SUCCEEDED", previewRows: [{ n: 9 }] });
   });
+});
 
-  it("ends a run FAILED when its engine is killed mid-query, and the next query works", async () => {
+describe("an engine that dies mid-query", () => {
+  it("killed (SIGKILL): the run ends FAILED with the message, and the next query works", async () => {
     const id = await queue(globex, SLOW);
     const task = runQueued(id);
-    let pid: number | undefined;
-    while (!(pid = engines.pidOf(globex.tenantId)) || (await jobOf(id)).status !== "RUNNING") {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await new Promise((r) => setTimeout(r, 200)); // inside the statement
-    process.kill(pid, "SIGKILL");
+    process.kill(await runningEngine(globex, id), "SIGKILL");
     await task;
     expect(await getQueryRunById(t.db, ctxOf(globex), id)).toMatchObject({ status: "FAILED", error: ENGINE_STOPPED });
     expect(await runQuery(globex, "SELECT 10 AS n")).toMatchObject({ status: "SUCCEEDED", previewRows: [{ n: 10 }] });
+  });
+
+  it("aborted (SIGABRT, as DuckDB's terminate does): another tenant's query at the same time succeeds", async () => {
+    const id = await queue(acme, SLOW);
+    const task = runQueued(id);
+    const pid = await runningEngine(acme, id);
+    const other = await queue(globex, "SELECT 14 AS n");
+    const otherTask = runQueued(other);
+    process.kill(pid, "SIGABRT");
+    await Promise.all([task, otherTask]);
+    expect(await getQueryRunById(t.db, ctxOf(acme), id)).toMatchObject({ status: "FAILED", error: ENGINE_STOPPED });
+    expect(await getQueryRunById(t.db, ctxOf(globex), other)).toMatchObject({ status: "SUCCEEDED" });
+    expect(await runQuery(acme, "SELECT 15 AS n")).toMatchObject({ status: "SUCCEEDED", previewRows: [{ n: 15 }] });
   });
 });
 
@@ -111,5 +135,26 @@ describe("a query job started again after its worker died", () => {
     const r = await runQuery(acme, "SELECT 13 AS n");
     await runQueued(r.id, 3);
     expect(await getQueryRunById(t.db, ctxOf(acme), r.id)).toMatchObject({ status: "SUCCEEDED" });
+  });
+
+  it("ends a run its dead worker left RUNNING once its job will not run again, and spares live ones", async () => {
+    const [dead, live, queued] = [
+      await queue(acme, "SELECT 16"),
+      await queue(acme, "SELECT 17"),
+      await queue(acme, "SELECT 18"),
+    ];
+    for (const id of [dead, live]) await t.db.queryRun.update({ where: { id }, data: { status: "RUNNING" } });
+    // What graphile-worker leaves: the dead worker's job unlocked with its one attempt used; a live worker's locked.
+    await t.db
+      .$executeRaw`UPDATE graphile_worker._private_jobs SET attempts = 1 WHERE payload->>'queryRunId' = ${dead}`;
+    await t.db.$executeRaw`UPDATE graphile_worker._private_jobs SET attempts = 1, locked_at = now(), locked_by = 'alive'
+                            WHERE payload->>'queryRunId' = ${live}`;
+    expect(await failStrandedQueryRuns(t.db, ENGINE_STOPPED)).toEqual([dead]);
+    expect(await getQueryRunById(t.db, ctxOf(acme), dead)).toMatchObject({ status: "FAILED", error: ENGINE_STOPPED });
+    expect((await jobOf(dead)).status).toBe("FAILED");
+    expect((await getQueryRunById(t.db, ctxOf(acme), live)).status).toBe("RUNNING");
+    expect((await getQueryRunById(t.db, ctxOf(acme), queued)).status).toBe("QUEUED");
+    await t.db.$executeRaw`UPDATE graphile_worker._private_jobs SET locked_at = NULL, locked_by = NULL
+                            WHERE payload->>'queryRunId' = ${live}`;
   });
 });
