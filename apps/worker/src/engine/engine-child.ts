@@ -36,7 +36,7 @@ process.on("message", (m: ToEngine) => {
   // Registered before anything awaits, so a stop sent right after the run finds it.
   const stopper = new Stopper(m.query.timeoutMs);
   stoppers.set(m.query.runId, stopper);
-  void runEngineQuery(sessions, m.query, stopper)
+  void runEngineQuery(sessions, m.query, stopper, { unlisted: opts.unlisted })
     .catch((e: unknown) => ({
       ok: false as const,
       status: "FAILED" as const,

@@ -47,6 +47,11 @@ export interface EngineOptions {
   sessionIdleMs: number;
   maxInstances: number;
   spareMemoryLimit: string;
+  /**
+   * Tests only (never set from configuration): lets SQL the allowlist refuses
+   * reach DuckDB, so a test can set off a real native abort in an engine.
+   */
+  unlisted?: boolean;
 }
 
 export type ToEngine = { type: "run"; query: EngineQuery } | { type: "stop"; runId: string; why: Stop };

@@ -15,7 +15,7 @@ import {
 } from "@scrollintel/core/services/query-run-service";
 import { DATA_POLICY } from "@scrollintel/core/services/visible-datasets";
 import { EnginePool } from "../engine/engine-pool";
-import { ENGINE_STOPPED } from "../engine/engine-protocol";
+import { ENGINE_STOPPED, type EngineOptions } from "../engine/engine-protocol";
 import { localPathsFor } from "../local-path-for";
 import type { WorkerDeps } from "../worker-deps";
 
@@ -26,8 +26,13 @@ import type { WorkerDeps } from "../worker-deps";
 const MAX_STARTS = 2;
 
 /** An engine pool for a task made without the worker's shared one (tests, tools). */
-export function makeEnginePool(deps: Pick<WorkerDeps, "config" | "log">, idleMs = 60_000): EnginePool {
+export function makeEnginePool(
+  deps: Pick<WorkerDeps, "config" | "log">,
+  idleMs = 60_000,
+  extra: Pick<EngineOptions, "unlisted"> = {},
+): EnginePool {
   return new EnginePool({
+    ...extra,
     workDir: path.join(deps.config.dataDir, "work"),
     threads: deps.config.DUCKDB_THREADS,
     sessionIdleMs: idleMs,
