@@ -59,11 +59,13 @@ describe("tenant sessions", () => {
     // Bypassing the statement check on purpose: the instance itself must refuse.
     await expect(l.conn.run("SET enable_external_access = true")).rejects.toThrow(/configuration has been locked/);
     await expect(l.conn.run(`SELECT * FROM read_parquet(${lit(fileB)})`)).rejects.toThrow(/Permission Error/);
-    const [s] = (await rows(
-      l.conn,
-      "SELECT (SELECT value FROM duckdb_settings() WHERE name = 'allowed_directories') AS dirs, " +
-        "current_setting('memory_limit') AS mem",
-    )) as { dirs: string; mem: string }[];
+    // Read on the connection itself: the statement check refuses duckdb_settings().
+    const [s] = (
+      await l.conn.runAndReadAll(
+        "SELECT (SELECT value FROM duckdb_settings() WHERE name = 'allowed_directories') AS dirs, " +
+          "current_setting('memory_limit') AS mem",
+      )
+    ).getRowObjectsJson() as { dirs: string; mem: string }[];
     // The tenant's result directory and this instance's own spill directory, nothing else.
     expect(s!.dirs.split(", ").sort()).toEqual(
       [`[${l.resultDir}/`, `${path.join(path.dirname(l.resultDir), `session-${process.pid}-1`, "spill")}/]`].sort(),

@@ -82,7 +82,7 @@ describe("upload -> ingest -> query", () => {
   it("does not show acme's dataset to globex by name", async () => {
     const r = await query(globex, "SELECT * FROM city_sales");
     expect(r.status).toBe("FAILED");
-    expect(r.error).toMatch(/Table with name city_sales does not exist/);
+    expect(r.error).toMatch(/Table city_sales does not exist/);
   });
 
   it("does not let globex read acme's Parquet by path", async () => {
@@ -90,11 +90,12 @@ describe("upload -> ingest -> query", () => {
     const file = deps.storage.localPath((v.files as string[])[0]!);
     const r = await query(globex, `SELECT * FROM read_parquet('${file}')`);
     expect(r.status).toBe("FAILED");
-    expect(r.error).toMatch(/Permission Error: Cannot access file/);
+    // Refused by the allowlist; the sealed instance refuses it too (sandbox.test.ts).
+    expect(r.error).toBe("Function read_parquet is not available in queries.");
   });
 
   it("refuses /etc/passwd and statements other than SELECT with a clear error", async () => {
-    expect((await query(acme, "SELECT * FROM read_csv('/etc/passwd')")).error).toMatch(/disabled by configuration/);
+    expect((await query(acme, "SELECT * FROM read_csv('/etc/passwd')")).error).toMatch(/read_csv is not available/);
     expect((await query(acme, "ATTACH '/tmp/x.duckdb'")).error).toMatch(/Only SELECT queries can run here/);
     expect((await query(acme, "SELECT 1; SELECT 2")).error).toMatch(/exactly one statement/);
   });
