@@ -95,7 +95,8 @@ describe("embedded PostgreSQL", () => {
 
   it("comes back after its postmaster is killed, refuses a second server on its files", async () => {
     const dir = path.join(tempDir(), "pg");
-    const db = await startEmbeddedPostgres({ dir, persistent: false, throwaway: true });
+    // Not throwaway: its synchronous_commit=off may lose the row below to the kill.
+    const db = await startEmbeddedPostgres({ dir, persistent: false });
     try {
       await sql(db, "CREATE TABLE t (n int); INSERT INTO t VALUES (1)");
       await expect(startEmbeddedPostgres({ dir, persistent: false })).rejects.toThrow(
