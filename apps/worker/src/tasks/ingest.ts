@@ -137,6 +137,8 @@ async function runIngest(deps: WorkerDeps, run: Run, helpers: JobHelpers, log: L
     }
     if (helpers.job.attempts >= helpers.job.max_attempts) {
       await failIngest(deps.db, version.id, `Ingest failed: ${e instanceof Error ? e.message : String(e)}`);
+      // Best effort: parts this attempt stored must not outlive it (storage may be what failed).
+      await deps.storage.deletePrefix(prefix).catch(() => undefined);
     }
     throw e;
   } finally {
