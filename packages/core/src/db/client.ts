@@ -2,6 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "./generated/client";
 import { PatientPool } from "./patient-pool";
+import { setTxMaxWait } from "./scoped";
 import { registerPool } from "./sql";
 
 export type Db = PrismaClient;
@@ -32,6 +33,7 @@ export function createDb(databaseUrl: string, opts: DbOptions = {}): Db {
   guardPoolErrors(pool, (e) => opts.onConnectionError?.(e));
   const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   registerPool(client, pool);
+  if (opts.connectWaitMs) setTxMaxWait(client, opts.connectWaitMs + 5000);
   return client;
 }
 
