@@ -22,8 +22,6 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
-const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
 async function probeQueue(db: Db) {
   const rows = await db.$queryRaw<{ queued: bigint; running: bigint }[]>`
     SELECT count(*) FILTER (WHERE locked_at IS NULL) AS queued,
@@ -53,7 +51,11 @@ export async function checkHealth(
     queue: queue.status === "fulfilled" ? queue.value : null,
   };
   if (opts.storage) report.storage = storage.status === "fulfilled" ? "up" : "down";
-  const errors = [queue, storage].flatMap((r) => (r.status === "rejected" ? [messageOf(r.reason)] : []));
+  // Which dependency is down, never the driver's message (hosts, ports): /api/health is public.
+  const errors = [
+    ...(queue.status === "rejected" ? ["the database does not answer"] : []),
+    ...(storage.status === "rejected" ? ["storage does not answer"] : []),
+  ];
   if (errors.length) report.error = errors.join("; ");
   return report;
 }

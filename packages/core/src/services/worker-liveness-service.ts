@@ -9,9 +9,12 @@ import type { Db } from "../db/client";
  * jobs run again. All times are the database's clock, never a worker's.
  */
 
-/** Writes (or refreshes) the heartbeat rows of these pool ids, all of one process. */
+/**
+ * Writes (or refreshes) the heartbeat rows of these pool ids, all of one
+ * process. With no ids it still reaches the database: the caller learns
+ * whether it can.
+ */
 export async function beatWorkers(db: Db, opts: { ids: string[]; host: string; pid: number }): Promise<void> {
-  if (!opts.ids.length) return;
   await db.$executeRaw`
     INSERT INTO "WorkerHeartbeat" ("workerId", host, pid, "startedAt", "seenAt")
     SELECT id, ${opts.host}, ${opts.pid}, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
