@@ -2,8 +2,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
-import { migrateDeploy } from "../prisma/migrate";
 import { freePort } from "../scripts/free-port";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -37,8 +35,20 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function startChild(dir: string, port: number): Promise<{ child: ChildProcess; adminUrl: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/postgres-child.ts", dir, String(port)], {
+async function startChild(
+  dir: string,
+  port: number,
+  create?: string,
+): Promise<{ child: ChildProcess; adminUrl: string }> {
+  const args = [
+    "--import",
+    "tsx",
+    "test/postgres-child.ts",
+    dir,
+    String(port),
+    ...(create ? ["--create", create] : []),
+  ];
+  const child = spawn(process.execPath, args, {
     cwd: root,
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -62,15 +72,10 @@ export async function startFaultPostgres(): Promise<FaultPostgres> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "si-fault-pg-"));
   const dir = path.join(tmp, "data");
   const port = await freePort();
-  let current = await startChild(dir, port);
-  const admin = new pg.Client({ connectionString: current.adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE scrollintel`);
-  await admin.end();
+  let current = await startChild(dir, port, "scrollintel");
   const u = new URL(current.adminUrl);
   u.pathname = "/scrollintel";
   const url = u.toString();
-  await migrateDeploy(url);
 
   const killPostmaster = async () => {
     const pid = postmasterPid(dir);

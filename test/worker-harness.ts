@@ -31,8 +31,18 @@ let jobIds = 0;
 /** Jobs handlers added through their helpers, newest last (the harness does not run them). */
 export const addedJobs: { name: string; payload: unknown }[] = [];
 
-/** Runs a task handler as graphile-worker would, with the attempt numbers given. */
-export async function runTask(task: Task, payload: unknown, attempt = { attempts: 1, max_attempts: 3 }): Promise<void> {
+/**
+ * Runs a task handler as graphile-worker would, with the attempt numbers
+ * given (and, to act as a given worker pool on a real job row, its id and lock).
+ */
+export async function runTask(
+  task: Task,
+  payload: unknown,
+  attempt: { attempts: number; max_attempts: number; id?: string; locked_by?: string } = {
+    attempts: 1,
+    max_attempts: 3,
+  },
+): Promise<void> {
   const helpers = {
     job: { id: String(++jobIds), ...attempt },
     addJob: (name: string, p: unknown) => {

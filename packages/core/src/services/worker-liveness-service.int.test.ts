@@ -7,7 +7,7 @@ import { systemTx } from "../db/scoped";
 import { makeWorkerDeps, uploadFile } from "../../../../test/worker-harness";
 import { DEAD_WORKER_INGEST_ERROR, DEAD_WORKER_QUERY_ERROR, settleOrphanedWork } from "./orphaned-work-service";
 import { createQueryRun } from "./query-service";
-import { beatWorkers, findDeadWorkers, releaseDeadWorkers } from "./worker-liveness-service";
+import { beatWorkers, findDeadWorkers, holdsJob, releaseDeadWorkers } from "./worker-liveness-service";
 
 let t: TestDb;
 let deps: ReturnType<typeof makeWorkerDeps>;
@@ -65,6 +65,9 @@ describe("worker liveness", () => {
     expect((await jobOf(fresh))?.locked_by).toBe("pool-fresh");
     expect(await t.db.workerHeartbeat.count({ where: { workerId: "pool-dead" } })).toBe(0);
     expect(await findDeadWorkers(t.db, 10_000)).toEqual([]);
+    // The dead worker, should it wake up, sees the job is no longer its own.
+    expect(await holdsJob(t.db, { id: String((await jobOf(dead))!.id), locked_by: "pool-dead" })).toBe(false);
+    expect(await holdsJob(t.db, { id: String((await jobOf(alive))!.id), locked_by: "pool-alive" })).toBe(true);
   });
 
   it("a beat keeps a worker alive, however old its locks", async () => {

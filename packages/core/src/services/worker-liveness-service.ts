@@ -66,3 +66,16 @@ export async function forgetOldHeartbeats(db: Db, olderThanMs: number): Promise<
     DELETE FROM "WorkerHeartbeat"
      WHERE "seenAt" < (now() AT TIME ZONE 'UTC') - ${olderThanMs} * interval '1 millisecond'`;
 }
+
+/**
+ * False once a job's lock is no longer the one this worker took it with: the
+ * worker was taken for dead (stalled past the dead-after period) and another
+ * one may be running the job now, so this one must not write its results.
+ * A job run outside graphile-worker (tests) has no lock and always holds.
+ */
+export async function holdsJob(db: Db, job: { id: string; locked_by?: string | null }): Promise<boolean> {
+  if (!job.locked_by) return true;
+  const rows = await db.$queryRaw<{ locked_by: string | null }[]>`
+    SELECT locked_by FROM graphile_worker.jobs WHERE id = ${job.id}::bigint`;
+  return rows[0]?.locked_by === job.locked_by;
+}
