@@ -53,11 +53,20 @@ async function startChild(
     stdio: ["ignore", "pipe", "inherit"],
   });
   const adminUrl = await new Promise<string>((resolve, reject) => {
+    // Never leave a server behind that the test cannot reach to stop.
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error("embedded PostgreSQL did not start within 120 s"));
+    }, 120_000);
+    child.once("exit", () => clearTimeout(timer));
     let out = "";
     child.stdout!.on("data", (b: Buffer) => {
       out += b.toString();
       const line = out.split("\n").find((l) => l.startsWith("{"));
-      if (line) resolve((JSON.parse(line) as { adminUrl: string }).adminUrl);
+      if (line) {
+        clearTimeout(timer);
+        resolve((JSON.parse(line) as { adminUrl: string }).adminUrl);
+      }
     });
     child.once("exit", (code) => reject(new Error(`embedded PostgreSQL exited (${code}) before it was ready`)));
   });
@@ -72,17 +81,24 @@ export async function startFaultPostgres(): Promise<FaultPostgres> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "si-fault-pg-"));
   const dir = path.join(tmp, "data");
   const port = await freePort();
-  let current = await startChild(dir, port, "scrollintel");
-  const u = new URL(current.adminUrl);
-  u.pathname = "/scrollintel";
-  const url = u.toString();
-
   const killPostmaster = async () => {
     const pid = postmasterPid(dir);
     if (pid && isAlive(pid)) process.kill(pid, "SIGKILL");
     // Its backends notice and exit; the next start needs them gone (shared memory).
     for (let i = 0; i < 100 && pid && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
   };
+  let current: Awaited<ReturnType<typeof startChild>>;
+  try {
+    current = await startChild(dir, port, "scrollintel");
+  } catch (e) {
+    await killPostmaster();
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  const u = new URL(current.adminUrl);
+  u.pathname = "/scrollintel";
+  const url = u.toString();
+
   return {
     url,
     async kill() {

@@ -25,12 +25,6 @@ import type { WorkerDeps } from "./worker-deps";
 
 /** How long a tenant's sandboxed DuckDB instance stays open (warm) after its last query. */
 const SESSION_IDLE_MS = 60_000;
-/**
- * During a PostgreSQL outage, a job's database call waits this long for the
- * server to answer again (a restart takes seconds) before it fails and the
- * job is retried; the process itself never gives up (runner/).
- */
-const DB_OUTAGE_WAIT_MS = 60_000;
 
 async function main() {
   const config = loadWorkerConfig();
@@ -40,7 +34,9 @@ async function main() {
     throw new Error("DATABASE_URL is not set (the start script sets it for the embedded database)");
   const onConnectionError = (e: unknown) =>
     log.debug({ err: e instanceof Error ? e.message : String(e) }, "database connection error");
-  const db = createDb(config.DATABASE_URL, { connectWaitMs: DB_OUTAGE_WAIT_MS, onConnectionError });
+  // During an outage a job's database call waits for the server (a restart takes seconds)
+  // before the job fails and is retried; the process itself never gives up (runner/).
+  const db = createDb(config.DATABASE_URL, { connectWaitMs: config.WORKER_DB_WAIT_MS, onConnectionError });
   // Health and heartbeats fail fast instead: they must say "down" while it is down.
   const probeDb = createDb(config.DATABASE_URL, { max: 2, onConnectionError });
   const cancels = new NotifyListener(config.DATABASE_URL, QUERY_CANCEL_CHANNEL, log);
@@ -77,7 +73,7 @@ async function main() {
   const liveness = startLiveness({ db: probeDb, storage, log, ids: () => tracker.ids() });
   const jobPool = new PatientPool(
     { connectionString: config.DATABASE_URL, max: config.WORKER_CONCURRENCY + 4 },
-    DB_OUTAGE_WAIT_MS,
+    config.WORKER_DB_WAIT_MS,
     onConnectionError,
   );
   guardPoolErrors(jobPool, onConnectionError);

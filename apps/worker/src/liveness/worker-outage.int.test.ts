@@ -47,15 +47,51 @@ afterAll(async () => {
 }, 60_000);
 
 /** kill -9 of the postmaster, health must turn 503, then the server starts again and health 200. */
-async function outage(): Promise<void> {
-  const pid = worker!.child.pid;
+async function outage(w: WorkerProcess = worker!, downMs = 2000): Promise<void> {
+  const pid = w.child.pid;
   await fpg!.kill();
-  await waitFor("health to report the outage", 30_000, async () => (await worker!.health()) === 503);
-  await new Promise((r) => setTimeout(r, 2000));
+  await waitFor("health to report the outage", 30_000, async () => (await w.health()) === 503);
+  await new Promise((r) => setTimeout(r, downMs));
   await fpg!.restart();
-  await waitFor("health to recover", 60_000, async () => (await worker!.health()) === 200);
-  expect(worker!.child.exitCode).toBeNull();
-  expect(worker!.child.pid).toBe(pid);
+  await waitFor("health to recover", 60_000, async () => (await w.health()) === 200);
+  expect(w.child.exitCode).toBeNull();
+  expect(w.child.pid).toBe(pid);
+}
+
+/** Uploads the source file as a new dataset; returns a reader of its (only) version. */
+async function uploadSource(filename: string) {
+  const size = BigInt(fs.statSync(sourceFile).size);
+  const up = await createUpload(db, ctxOf(user), { filename, sizeBytes: size });
+  await storage.put(up.storageKey, fs.createReadStream(sourceFile));
+  const { datasetId } = await finishUpload(db, ctxOf(user), { uploadId: up.uploadId, storedBytes: size });
+  const readVersion = () => db.datasetVersion.findFirstOrThrow({ where: { datasetId }, include: { dataset: true } });
+  await waitFor("conversion under way", 60_000, async () => {
+    const p = (await readVersion()).progress as { phase?: string; percent?: number };
+    return p.phase === "converting" && (p.percent ?? 0) > 5;
+  });
+  return { datasetId, readVersion };
+}
+
+/** READY with every row, one version, exactly its parts in storage, and its job gone. */
+async function expectWhole(
+  datasetId: string,
+  readVersion: () => ReturnType<typeof db.datasetVersion.findFirstOrThrow>,
+) {
+  const v = await settled("the ingest to settle", 120_000, readVersion, ["QUEUED", "INGESTING"]);
+  expect(v.error).toBeNull();
+  expect(v.status).toBe("READY");
+  expect(v.rowCount).toBe(BigInt(ROWS));
+  expect(await db.datasetVersion.count({ where: { datasetId } })).toBe(1);
+  expect((await db.dataset.findUniqueOrThrow({ where: { id: datasetId } })).readyVersion).toBe(1);
+  const stored: string[] = [];
+  for await (const o of storage.list(`tenants/${user.tenantId}/datasets/${datasetId}/`)) stored.push(o.key);
+  expect(stored).toEqual(v.files);
+  // The job itself is completed just after the version turns READY.
+  await waitFor("the ingest job to complete", 30_000, async () => {
+    const jobs = await db.$queryRaw<{ n: bigint }[]>`
+      SELECT count(*) AS n FROM graphile_worker.jobs WHERE key = ${`ingest:${v.id}`}`;
+    return jobs[0]!.n === 0n;
+  });
 }
 
 async function settled<T extends { status: string }>(what: string, ms: number, read: () => Promise<T>, live: string[]) {
@@ -67,33 +103,9 @@ async function settled<T extends { status: string }>(what: string, ms: number, r
 
 describe("a PostgreSQL restart under a running worker", () => {
   it("mid-ingest: the same worker finishes the dataset READY, exact and whole", async () => {
-    const size = BigInt(fs.statSync(sourceFile).size);
-    const up = await createUpload(db, ctxOf(user), { filename: "outage.csv", sizeBytes: size });
-    await storage.put(up.storageKey, fs.createReadStream(sourceFile));
-    const { datasetId } = await finishUpload(db, ctxOf(user), { uploadId: up.uploadId, storedBytes: size });
-    const readVersion = () => db.datasetVersion.findFirstOrThrow({ where: { datasetId }, include: { dataset: true } });
-    await waitFor("conversion under way", 60_000, async () => {
-      const p = (await readVersion()).progress as { phase?: string; percent?: number };
-      return p.phase === "converting" && (p.percent ?? 0) > 5;
-    });
-
+    const { datasetId, readVersion } = await uploadSource("outage.csv");
     await outage();
-
-    const v = await settled("the ingest to settle", 120_000, readVersion, ["QUEUED", "INGESTING"]);
-    expect(v.error).toBeNull();
-    expect(v.status).toBe("READY");
-    expect(v.rowCount).toBe(BigInt(ROWS));
-    expect(v.dataset.readyVersion).toBe(1);
-    expect(await db.datasetVersion.count({ where: { datasetId } })).toBe(1);
-    const stored: string[] = [];
-    for await (const o of storage.list(`tenants/${user.tenantId}/datasets/${datasetId}/`)) stored.push(o.key);
-    expect(stored).toEqual(v.files);
-    // The job itself is completed just after the version turns READY.
-    await waitFor("the ingest job to complete", 30_000, async () => {
-      const jobs = await db.$queryRaw<{ n: bigint }[]>`
-        SELECT count(*) AS n FROM graphile_worker.jobs WHERE key = ${`ingest:${v.id}`}`;
-      return jobs[0]!.n === 0n;
-    });
+    await expectWhole(datasetId, readVersion);
   }, 240_000);
 
   it("mid-query: the run ends SUCCEEDED with its full result, and the next query runs", async () => {
@@ -117,4 +129,15 @@ describe("a PostgreSQL restart under a running worker", () => {
     expect(after.status).toBe("SUCCEEDED");
     expect(after.previewRows).toEqual([{ n: String(ROWS) }]);
   }, 240_000);
+
+  it("an outage longer than a job may wait: the runner is replaced, the ingest runs again READY", async () => {
+    await worker!.kill();
+    // Database calls give up after 1 s, so the outage outlasts the job's attempt.
+    worker = await spawnWorker({ databaseUrl: fpg!.url, dataDir, env: { WORKER_DB_WAIT_MS: "1000" } });
+    await waitFor("the worker to be healthy", 60_000, async () => (await worker!.health()) === 200);
+    const { datasetId, readVersion } = await uploadSource("outage_long.csv");
+    await outage(worker, 8000);
+    await expectWhole(datasetId, readVersion);
+    expect(worker.child.exitCode).toBeNull();
+  }, 300_000);
 });

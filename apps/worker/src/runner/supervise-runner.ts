@@ -44,6 +44,7 @@ export async function superviseRunner(opts: {
     try {
       const runner = await opts.start();
       const stop = () => void runner.stop().catch(() => undefined);
+      if (signal.aborted) stop(); // asked to stop while the runner was starting
       signal.addEventListener("abort", stop, { once: true });
       try {
         await runner.promise;
