@@ -1,7 +1,9 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { JobHelpers, Task } from "graphile-worker";
 import { parseConfig } from "@scrollintel/core/config";
 import type { Db } from "@scrollintel/core/db/client";
@@ -10,6 +12,7 @@ import { createUpload, finishUpload } from "@scrollintel/core/services/upload-se
 import { LocalStorage } from "@scrollintel/core/storage/local-storage";
 import type { TenantCtx } from "@scrollintel/core/tenant-context";
 import type { WorkerDeps } from "../apps/worker/src/worker-deps";
+import { freePort } from "../scripts/free-port";
 
 /** Worker dependencies over a real database and a temp directory of local storage. */
 export function makeWorkerDeps(db: Db, env: Record<string, string> = {}): WorkerDeps & { cleanup(): void } {
@@ -28,8 +31,18 @@ let jobIds = 0;
 /** Jobs handlers added through their helpers, newest last (the harness does not run them). */
 export const addedJobs: { name: string; payload: unknown }[] = [];
 
-/** Runs a task handler as graphile-worker would, with the attempt numbers given. */
-export async function runTask(task: Task, payload: unknown, attempt = { attempts: 1, max_attempts: 3 }): Promise<void> {
+/**
+ * Runs a task handler as graphile-worker would, with the attempt numbers
+ * given (and, to act as a given worker pool on a real job row, its id and lock).
+ */
+export async function runTask(
+  task: Task,
+  payload: unknown,
+  attempt: { attempts: number; max_attempts: number; id?: string; locked_by?: string } = {
+    attempts: 1,
+    max_attempts: 3,
+  },
+): Promise<void> {
   const helpers = {
     job: { id: String(++jobIds), ...attempt },
     getQueueName: () => null,
@@ -49,4 +62,89 @@ export async function uploadFile(deps: WorkerDeps, ctx: TenantCtx, filename: str
   const { datasetId } = await finishUpload(deps.db, ctx, { uploadId: up.uploadId, storedBytes: BigInt(bytes.length) });
   const version = await deps.db.datasetVersion.findFirstOrThrow({ where: { datasetId }, orderBy: { version: "desc" } });
   return { datasetId, versionId: version.id, uploadId: up.uploadId, storageKey: up.storageKey };
+}
+
+const repoRoot = path.resolve(import.meta.dirname, "..");
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  healthPort: number;
+  /** GET /health: the status code, or null while the port does not answer. */
+  health(): Promise<number | null>;
+  /** SIGKILL, and waits for the exit. */
+  kill(): Promise<void>;
+}
+
+/** The real worker (apps/worker/src/main.ts) as a child process, on its own health port. */
+export async function spawnWorker(opts: {
+  databaseUrl: string;
+  dataDir: string;
+  env?: Record<string, string>;
+}): Promise<WorkerProcess> {
+  const healthPort = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      DATABASE_URL: opts.databaseUrl,
+      DATA_DIR: opts.dataDir,
+      WORKER_HEALTH_PORT: String(healthPort),
+      WORKER_CONCURRENCY: "1",
+      DUCKDB_MEMORY_LIMIT: "512MB",
+      DUCKDB_THREADS: "2",
+      LOG_LEVEL: "warn",
+      ...opts.env,
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const health = async () => {
+    try {
+      const r = await fetch(`http://127.0.0.1:${healthPort}/health`, { signal: AbortSignal.timeout(5000) });
+      return r.status;
+    } catch {
+      return null;
+    }
+  };
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGKILL");
+    await exited;
+  };
+  return { child, healthPort, health, kill };
+}
+
+/** Polls `probe` every 100 ms until it returns a truthy value; errors count as "not yet". */
+export async function waitFor<T>(
+  what: string,
+  ms: number,
+  probe: () => Promise<T | null | undefined | false>,
+): Promise<T> {
+  const end = Date.now() + ms;
+  let last: unknown = null;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end)
+      throw new Error(`gave up waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ""}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A CSV of `rows` rows (id, name, x, day) written in chunks: the fault tests' source file. */
+export async function writeCsv(file: string, rows: number): Promise<void> {
+  async function* lines() {
+    yield "id,name,x,day\n";
+    for (let i = 0; i < rows; i += 10_000) {
+      let chunk = "";
+      for (let j = i; j < Math.min(rows, i + 10_000); j++)
+        chunk += `${j},name_${j % 977},${j / 7},2024-01-${(j % 28) + 1}\n`;
+      yield chunk;
+    }
+  }
+  await pipeline(Readable.from(lines()), fs.createWriteStream(file));
 }

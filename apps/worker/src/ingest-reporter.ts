@@ -2,7 +2,7 @@ import type { Db } from "@scrollintel/core/db/client";
 import type { Logger } from "@scrollintel/core/logger";
 import { reportProgress, type IngestProgress } from "@scrollintel/core/services/ingest-service";
 
-/** How often progress (and the heartbeat that proves this worker alive) is written. */
+/** How often progress is written (worker liveness is the heartbeat in liveness/, not this). */
 export const PROGRESS_WRITE_MS = 1000;
 
 export interface IngestReporter {

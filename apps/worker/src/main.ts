@@ -1,16 +1,19 @@
 import path from "node:path";
-import { makeWorkerUtils, run, Logger as GraphileLogger } from "graphile-worker";
-import { createDb } from "@scrollintel/core/db/client";
+import { createDb, guardPoolErrors } from "@scrollintel/core/db/client";
 import { NotifyListener } from "@scrollintel/core/db/notify-listener";
+import { PatientPool } from "@scrollintel/core/db/patient-pool";
 import { QUERY_CANCEL_CHANNEL } from "@scrollintel/core/jobs";
 import { createLogger } from "@scrollintel/core/logger";
 import { createStorage } from "@scrollintel/core/storage/create-storage";
-import { CRONTAB } from "./crontab";
 import { loadWorkerConfig } from "./env";
 import { SpareDuck } from "./duck/spare-duck";
 import { startHealthServer } from "./health-server";
+import { PoolTracker } from "./liveness/pool-tracker";
+import { startLiveness } from "./liveness/start-liveness";
+import { installProcessGuards } from "./process-guards";
+import { startRunner } from "./runner/start-runner";
+import { superviseRunner, waitUntilAnswers } from "./runner/supervise-runner";
 import { makeExpireUploadsTask } from "./tasks/expire-uploads";
-import { startIngestRecovery } from "./ingest-recovery";
 import { makeIngestTask } from "./tasks/ingest";
 import { makeMaintenanceTask } from "./tasks/maintenance";
 import { makeEnginePool, makeQueryTask } from "./tasks/query";
@@ -25,11 +28,18 @@ const SESSION_IDLE_MS = 60_000;
 async function main() {
   const config = loadWorkerConfig();
   const log = createLogger({ name: "worker", level: config.LOG_LEVEL });
+  installProcessGuards(log);
   if (!config.DATABASE_URL)
     throw new Error("DATABASE_URL is not set (the start script sets it for the embedded database)");
-  const db = createDb(config.DATABASE_URL);
+  const onConnectionError = (e: unknown) =>
+    log.debug({ err: e instanceof Error ? e.message : String(e) }, "database connection error");
+  // During an outage a job's database call waits for the server (a restart takes seconds)
+  // before the job fails and is retried; the process itself never gives up (runner/).
+  const db = createDb(config.DATABASE_URL, { connectWaitMs: config.WORKER_DB_WAIT_MS, onConnectionError });
+  // Health and heartbeats fail fast instead: they must say "down" while it is down.
+  const probeDb = createDb(config.DATABASE_URL, { max: 2, onConnectionError });
   const cancels = new NotifyListener(config.DATABASE_URL, QUERY_CANCEL_CHANNEL, log);
-  await cancels.ready();
+  cancels.ready().catch(() => log.warn("LISTEN for cancels not connected yet; retrying"));
   const spareDuck = new SpareDuck({
     memoryLimit: config.DUCKDB_MEMORY_LIMIT,
     threads: config.DUCKDB_THREADS,
@@ -38,45 +48,61 @@ async function main() {
   spareDuck.warm();
   const engines = makeEnginePool({ config, log }, SESSION_IDLE_MS);
   engines.warm();
-  const deps: WorkerDeps = { config, db, storage: createStorage(config), log, cancels, spareDuck, engines };
-  const runner = await run({
-    connectionString: config.DATABASE_URL,
-    concurrency: config.WORKER_CONCURRENCY,
-    noHandleSignals: false,
-    pollInterval: 2000,
-    logger: new GraphileLogger((scope) => (level, message, meta) => {
-      const l = log.child({ scope: scope.label });
-      if (level === "error") l.error(meta ?? {}, message);
-      else if (level === "warning") l.warn(meta ?? {}, message);
-      else l.debug(meta ?? {}, message);
-    }),
-    crontab: CRONTAB,
-    taskList: {
-      ingest: makeIngestTask(deps),
-      query: makeQueryTask(deps),
-      "query-page": makeQueryPageTask(deps),
-      "query-export": makeQueryExportTask(deps),
-      "usage-rollup": makeUsageRollupTask(deps),
-      maintenance: makeMaintenanceTask(deps),
-      "expire-uploads": makeExpireUploadsTask(deps),
-    },
-  });
-  const utils = await makeWorkerUtils({ connectionString: config.DATABASE_URL });
-  const stopRecovery = startIngestRecovery({ db, utils, staleAfterMs: config.INGEST_STALE_AFTER_MS, log });
-  const health = await startHealthServer(db, config.WORKER_HEALTH_PORT);
+  const storage = createStorage(config);
+  const deps: WorkerDeps = { config, db, storage, log, cancels, spareDuck, engines };
+  const taskList = {
+    ingest: makeIngestTask(deps),
+    query: makeQueryTask(deps),
+    "query-page": makeQueryPageTask(deps),
+    "query-export": makeQueryExportTask(deps),
+    "usage-rollup": makeUsageRollupTask(deps),
+    maintenance: makeMaintenanceTask(deps),
+    "expire-uploads": makeExpireUploadsTask(deps),
+  };
+  const health = await startHealthServer({ db: probeDb, storage, port: config.WORKER_HEALTH_PORT });
   const addr = health.address();
   log.info({ healthPort: typeof addr === "object" && addr ? addr.port : null }, "worker started");
-  await runner.promise;
-  stopRecovery();
-  await utils.release();
+
+  const tracker = new PoolTracker();
+  const liveness = startLiveness({ db: probeDb, storage, log, ids: () => tracker.ids() });
+  const jobPool = new PatientPool(
+    { connectionString: config.DATABASE_URL, max: config.WORKER_CONCURRENCY + 4 },
+    config.WORKER_DB_WAIT_MS,
+    onConnectionError,
+  );
+  guardPoolErrors(jobPool, onConnectionError);
+  const stopping = new AbortController();
+  stopOnSignals(stopping, log);
+  await superviseRunner({
+    start: () => startRunner({ pgPool: jobPool, concurrency: config.WORKER_CONCURRENCY, taskList, tracker, log }),
+    waitForDb: (signal) => waitUntilAnswers(() => probeDb.$queryRaw`SELECT 1`, signal),
+    log,
+    signal: stopping.signal,
+  });
+  await liveness.stop();
   health.close();
   await cancels.close();
   await engines.close();
   await spareDuck.close();
-  await db.$disconnect();
+  await Promise.allSettled([db.$disconnect(), probeDb.$disconnect(), jobPool.end()]);
+  log.info("worker stopped");
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
-});
+/** SIGTERM/SIGINT: stop taking jobs and let running ones finish; a second signal exits at once. */
+function stopOnSignals(stopping: AbortController, log: ReturnType<typeof createLogger>): void {
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.on(signal, () => {
+      if (stopping.signal.aborted) process.exit(1);
+      log.info({ signal }, "stopping: running jobs finish first");
+      stopping.abort();
+    });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  },
+);

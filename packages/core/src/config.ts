@@ -28,8 +28,8 @@ export const ZConfig = z.object({
   DUCKDB_THREADS: z.coerce.number().int().min(1).max(256).default(2),
   /** Local copies of Parquet the worker keeps for queries when storage is S3 (the hot tier). */
   WORKER_CACHE_BYTES: ZBytes.default(20 * 1024 ** 3),
-  /** An ingest whose worker wrote no progress for this long is taken to have died; its job is unlocked and runs again. */
-  INGEST_STALE_AFTER_MS: z.coerce.number().int().min(1000).default(60_000),
+  /** During a PostgreSQL outage, how long a worker's database call waits for the server before its job fails and is retried. */
+  WORKER_DB_WAIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   QUERY_PREVIEW_ROWS: z.coerce.number().int().min(1).max(100_000).default(1000),
   DEFAULT_STORAGE_QUOTA_BYTES: ZBytes.default(100 * 1024 ** 3),
   DEFAULT_MAX_FILE_BYTES: ZBytes.default(1024 ** 4),

@@ -35,7 +35,6 @@ function startWorker(): ChildProcess {
       WORKER_CONCURRENCY: "1",
       DUCKDB_MEMORY_LIMIT: "512MB",
       DUCKDB_THREADS: "2",
-      INGEST_STALE_AFTER_MS: "2000",
       LOG_LEVEL: "warn",
     },
     stdio: ["ignore", "inherit", "inherit"],

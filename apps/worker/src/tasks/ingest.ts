@@ -11,6 +11,7 @@ import {
   startIngest,
   type IngestStart,
 } from "@scrollintel/core/services/ingest-service";
+import { holdsJob } from "@scrollintel/core/services/worker-liveness-service";
 import { convertSource, type ConvertedSource } from "../duck/convert-source";
 import { describeParts } from "../duck/convert-to-parquet";
 import { explainDuckError } from "../duck/explain-duck-error";
@@ -30,6 +31,8 @@ type Run = Extract<IngestStart, { state: "run" }>;
 
 /** Thrown for problems with the file itself: the version fails with this message and is not retried. */
 class InputError extends Error {}
+/** This worker was taken for dead and its job released: another worker owns the version now. */
+class LostJobError extends Error {}
 
 /**
  * ingest: uploaded file -> zstd Parquet parts under the version's prefix ->
@@ -99,6 +102,7 @@ async function runIngest(deps: WorkerDeps, run: Run, helpers: JobHelpers, log: L
     const result = await summarize(deps, run, duck.conn, converted, work);
     lap("profile");
     reporter.update({ phase: "storing" });
+    if (!(await holdsJob(deps.db, helpers.job))) throw new LostJobError("another worker took this ingest over");
     await deps.storage.deletePrefix(prefix);
     const keys: string[] = [];
     let storedBytes = 0n;
@@ -129,6 +133,8 @@ async function runIngest(deps: WorkerDeps, run: Run, helpers: JobHelpers, log: L
     }
     log.info({ rows: result.rowCount.toString(), parts: keys.length, ms }, "dataset ready");
   } catch (e) {
+    // Neither FAILED nor a cleanup: the version and its prefix are the other worker's now.
+    if (e instanceof LostJobError) throw e;
     if (reporter.cancelled) {
       await deps.storage.deletePrefix(prefix);
       return log.info("ingest cancelled");
@@ -139,6 +145,8 @@ async function runIngest(deps: WorkerDeps, run: Run, helpers: JobHelpers, log: L
     }
     if (helpers.job.attempts >= helpers.job.max_attempts) {
       await failIngest(deps.db, version.id, `Ingest failed: ${e instanceof Error ? e.message : String(e)}`);
+      // Best effort: parts this attempt stored must not outlive it (storage may be what failed).
+      await deps.storage.deletePrefix(prefix).catch(() => undefined);
     }
     throw e;
   } finally {

@@ -1,12 +1,14 @@
 import pg from "pg";
 import type { Logger } from "../logger";
+import { reconnectDelay } from "./patient-pool";
 
 type Callback = () => void;
 
 /**
  * One LISTEN connection per process and channel, fanning NOTIFY payloads
- * (row ids) out to whoever subscribed to that id, and reconnecting when the
- * connection drops. Waiters still re-check on a slow timer, so a notification
+ * (row ids) out to whoever subscribed to that id, and reconnecting with
+ * backoff (at most 5 s apart) when the connection drops, for as long as the
+ * database stays away. Waiters still re-check on a slow timer, so a notification
  * lost while reconnecting costs latency, not correctness.
  */
 export class NotifyListener {
@@ -14,6 +16,8 @@ export class NotifyListener {
   private connecting: Promise<void> | null = null;
   private readonly subs = new Map<string, Set<Callback>>();
   private closed = false;
+  private failures = 0;
+  private retry: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly databaseUrl: string,
@@ -21,12 +25,21 @@ export class NotifyListener {
     private readonly log?: Logger,
   ) {}
 
-  /** Connects and LISTENs (once); later calls return the same promise. */
+  /**
+   * Connects and LISTENs (once); later calls return the same promise. When the
+   * database does not answer, the promise rejects and the listener keeps trying.
+   */
   ready(): Promise<void> {
     if (this.client) return Promise.resolve();
-    this.connecting ??= this.connect().finally(() => {
-      this.connecting = null;
-    });
+    this.connecting ??= this.connect()
+      .catch((e: unknown) => {
+        this.failures++;
+        this.reconnectSoon();
+        throw e;
+      })
+      .finally(() => {
+        this.connecting = null;
+      });
     return this.connecting;
   }
 
@@ -46,15 +59,34 @@ export class NotifyListener {
     };
     c.on("error", drop);
     c.on("end", () => drop());
-    await c.connect();
-    await c.query(`LISTEN "${this.channel.replaceAll('"', "")}"`);
+    try {
+      await c.connect();
+      await c.query(`LISTEN "${this.channel.replaceAll('"', "")}"`);
+    } catch (e) {
+      await c.end().catch(() => undefined);
+      throw e;
+    }
     this.client = c;
+    this.failures = 0;
   }
 
+  /** True while the LISTEN connection is up. */
+  get connected(): boolean {
+    return this.client !== null;
+  }
+
+  /** One retry loop at a time, however many callers found the connection down. */
   private reconnectSoon(): void {
-    setTimeout(() => {
-      if (!this.closed) this.ready().catch(() => this.reconnectSoon());
-    }, 1000).unref();
+    if (this.retry || this.closed) return;
+    this.retry = setTimeout(
+      () => {
+        this.retry = null;
+        if (this.closed || this.client) return;
+        this.ready().catch(() => undefined); // a failure schedules the next try
+      },
+      reconnectDelay(this.failures + 2),
+    );
+    this.retry.unref();
   }
 
   private fire(id: string): void {
@@ -74,6 +106,7 @@ export class NotifyListener {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.retry) clearTimeout(this.retry);
     const c = this.client;
     this.client = null;
     await c?.end().catch(() => undefined);

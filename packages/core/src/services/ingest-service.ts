@@ -259,21 +259,3 @@ export async function failIngest(db: Db, versionId: string, message: string): Pr
     });
   });
 }
-
-/**
- * Ingest versions whose worker has gone quiet: INGESTING with no heartbeat
- * since `staleBefore`. Their jobs' locks belong to a dead worker.
- */
-export async function findStaleIngests(db: Db, versionIds: string[], staleBefore: Date): Promise<string[]> {
-  if (!versionIds.length) return [];
-  const rows = await systemTx(db, (tx) =>
-    tx.datasetVersion.findMany({
-      where: {
-        id: { in: versionIds },
-        OR: [{ status: { not: "INGESTING" } }, { heartbeatAt: null }, { heartbeatAt: { lt: staleBefore } }],
-      },
-      select: { id: true },
-    }),
-  );
-  return rows.map((r) => r.id);
-}

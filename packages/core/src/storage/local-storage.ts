@@ -23,6 +23,10 @@ export class LocalStorage implements StorageDriver {
     return p;
   }
 
+  async probe(): Promise<void> {
+    await fsp.access(this.root, fs.constants.R_OK | fs.constants.W_OK);
+  }
+
   localPath(key: string): string {
     return this.resolve(key);
   }

@@ -4,6 +4,7 @@ import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
@@ -12,10 +13,15 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import type { StorageDriver, StoredObject } from "./storage-driver";
+import { withStorageRetry } from "./storage-retry";
 
 /** Parts of 16 MiB, 4 at a time: a put holds at most 64 MiB in memory and reaches 160 GiB in 10,000 parts. */
 const PUT_PART_BYTES = 16 * 1024 * 1024;
 const PUT_QUEUE = 4;
+/** Each request (a put's parts included) is tried this often by the SDK, with its own backoff. */
+const SDK_MAX_ATTEMPTS = 5;
+/** Idempotent calls are tried again on transient failures for this long before the error stands. */
+const RETRY_WAIT_MS = 30_000;
 
 function isNotFound(e: unknown): boolean {
   const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
@@ -27,15 +33,29 @@ export class S3Storage implements StorageDriver {
   readonly kind = "s3" as const;
   readonly bucket: string;
   readonly client: S3Client;
+  /** For health probes: one attempt, so a probe says "down" at once instead of retrying. */
+  private readonly probeClient: S3Client;
+  private readonly retryWaitMs: number;
 
-  constructor(opts: S3ClientConfig & { bucket: string }) {
-    const { bucket, ...clientConfig } = opts;
+  constructor(opts: S3ClientConfig & { bucket: string; retryWaitMs?: number }) {
+    const { bucket, retryWaitMs, ...clientConfig } = opts;
     this.bucket = bucket;
-    this.client = new S3Client(clientConfig);
+    this.retryWaitMs = retryWaitMs ?? RETRY_WAIT_MS;
+    this.client = new S3Client({ maxAttempts: SDK_MAX_ATTEMPTS, ...clientConfig });
+    this.probeClient = new S3Client({ ...clientConfig, maxAttempts: 1 });
   }
 
   localPath(): string | null {
     return null;
+  }
+
+  async probe(): Promise<void> {
+    await this.probeClient.send(new HeadBucketCommand({ Bucket: this.bucket }));
+  }
+
+  /** `send` for idempotent commands, retried through a storage outage for a bounded time. */
+  private send<T>(fn: () => Promise<T>): Promise<T> {
+    return withStorageRetry(fn, this.retryWaitMs);
   }
 
   async put(key: string, body: Readable): Promise<void> {
@@ -51,13 +71,13 @@ export class S3Storage implements StorageDriver {
   }
 
   async get(key: string): Promise<Readable> {
-    const r = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    const r = await this.send(() => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })));
     return r.Body as Readable;
   }
 
   async stat(key: string): Promise<StoredObject | null> {
     try {
-      const r = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      const r = await this.send(() => this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })));
       return { key, size: Number(r.ContentLength ?? 0) };
     } catch (e) {
       if (isNotFound(e)) return null;
@@ -68,8 +88,8 @@ export class S3Storage implements StorageDriver {
   async *list(prefix: string): AsyncIterable<StoredObject> {
     let token: string | undefined;
     do {
-      const r = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+      const r = await this.send(() =>
+        this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token })),
       );
       const page = (r.Contents ?? [])
         .filter((o) => o.Key)
@@ -81,7 +101,7 @@ export class S3Storage implements StorageDriver {
   }
 
   async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    await this.send(() => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })));
   }
 
   async deletePrefix(prefix: string): Promise<number> {
@@ -89,11 +109,9 @@ export class S3Storage implements StorageDriver {
     let batch: string[] = [];
     const flush = async () => {
       if (!batch.length) return;
-      await this.client.send(
-        new DeleteObjectsCommand({
-          Bucket: this.bucket,
-          Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
-        }),
+      const objects = batch.map((Key) => ({ Key }));
+      await this.send(() =>
+        this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: objects, Quiet: true } })),
       );
       n += batch.length;
       batch = [];
@@ -112,14 +130,14 @@ export class S3Storage implements StorageDriver {
     let n = 0;
     let marker: { KeyMarker?: string; UploadIdMarker?: string } = {};
     for (;;) {
-      const r = await this.client.send(
-        new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: prefix, ...marker }),
+      const page = marker;
+      const r = await this.send(() =>
+        this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: prefix, ...page })),
       );
       for (const u of r.Uploads ?? []) {
         if (!u.Key || !u.UploadId) continue;
-        await this.client.send(
-          new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: u.Key, UploadId: u.UploadId }),
-        );
+        const abort = new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: u.Key, UploadId: u.UploadId });
+        await this.send(() => this.client.send(abort));
         n++;
       }
       if (!r.IsTruncated) return n;

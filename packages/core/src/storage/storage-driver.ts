@@ -18,6 +18,8 @@ export interface StorageDriver {
   list(prefix: string): AsyncIterable<StoredObject>;
   delete(key: string): Promise<void>;
   deletePrefix(prefix: string): Promise<number>;
+  /** Resolves when the store answers a cheap request (health checks); never retries. */
+  probe(): Promise<void>;
   /** A path DuckDB can open directly, when the driver keeps objects on local disk. */
   localPath(key: string): string | null;
 }
