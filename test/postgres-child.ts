@@ -9,7 +9,9 @@ import { startEmbeddedPostgres } from "../scripts/embedded-postgres";
 
 const [dir, port, flag, name] = process.argv.slice(2);
 if (!dir || !port) throw new Error("usage: postgres-child.ts <dir> <port> [--create <db>]");
-const db = await startEmbeddedPostgres({ dir, port: Number(port), persistent: true, throwaway: true });
+// Not throwaway: the tests kill -9 this server and count on every committed row
+// (synchronous_commit=off would lose the last ones, as a real crash must not).
+const db = await startEmbeddedPostgres({ dir, port: Number(port), persistent: true });
 if (flag === "--create" && name) {
   const admin = new pg.Client({ connectionString: db.adminUrl });
   await admin.connect();

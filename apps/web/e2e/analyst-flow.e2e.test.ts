@@ -133,7 +133,7 @@ describe("analyst flow", () => {
     await editor.press("Control+Enter");
     const alert = page.getByRole("alert").filter({ hasText: "Query failed" });
     await alert.waitFor({ timeout: 30_000 });
-    await expect(alert.textContent()).resolves.toMatch(/disabled by configuration/);
+    await expect(alert.textContent()).resolves.toMatch(/Function read_csv is not available in queries/);
   });
 
   it("lets the tenant owner read the audit trail of all this", async () => {
