@@ -12,12 +12,13 @@ import {
 import type { StorageDriver } from "@scrollintel/core/storage/storage-driver";
 
 /** How often each worker writes its heartbeat and looks for dead ones. */
-export const BEAT_MS = 2000;
+export const BEAT_MS = 1500;
 /**
- * A worker silent this long is dead and its jobs are released. With the beat
- * above, a killed worker's jobs are taken over 10–14 s after it died.
+ * A worker silent this long (five missed beats) is dead and its jobs are
+ * released. With the beat above, a killed worker's jobs are taken over 7.5–10 s
+ * after it died, leaving room under the 15 s promise on a loaded machine.
  */
-export const DEAD_AFTER_MS = 10_000;
+export const DEAD_AFTER_MS = 7500;
 const FORGET_AFTER_MS = 60 * 60_000;
 
 export interface LivenessOpts {
