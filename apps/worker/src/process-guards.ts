@@ -1,6 +1,5 @@
-import { isTransientDbError } from "@scrollintel/core/db/transient-db-error";
+import { isInfraOutage } from "@scrollintel/core/infra-outage";
 import type { Logger } from "@scrollintel/core/logger";
-import { isTransientStorageError } from "@scrollintel/core/storage/storage-retry";
 
 /**
  * Failures nobody awaited that only mean "a dependency is away right now":
@@ -10,7 +9,7 @@ import { isTransientStorageError } from "@scrollintel/core/storage/storage-retry
  * the heartbeat (liveness/), so the process carries on.
  */
 export function isToleratedFailure(e: unknown): boolean {
-  if (isTransientDbError(e) || isTransientStorageError(e)) return true;
+  if (isInfraOutage(e)) return true;
   return e instanceof Error && /This batcher has been released/.test(e.message);
 }
 

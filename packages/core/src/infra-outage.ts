@@ -43,12 +43,21 @@ function isOutageSqlState(code: string): boolean {
   return code.startsWith("08") || ["57P01", "57P02", "57P03", "53300"].includes(code);
 }
 
-/** pg's own messages when the server vanishes mid-conversation (no code attached). */
+/** pg's and Prisma's own messages when the server vanishes mid-conversation (no code attached). */
 const PG_MESSAGES =
-  /Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Can't reach database server|terminating connection due to administrator command|the database system is (?:shutting down|starting up|in recovery mode)/i;
+  /Connection terminated|Connection ended unexpectedly|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect|Can't reach database server|Server has closed the connection|server closed the connection|terminating connection due to|the database system is (?:shutting down|starting up|in recovery mode|not yet accepting connections)/i;
 
 /** AWS SDK v3: server-side faults and throttling are the storage's problem, not the request's. */
-const STORAGE_NAMES = new Set(["ServiceUnavailable", "SlowDown", "InternalError", "RequestTimeout", "TimeoutError"]);
+const STORAGE_NAMES = new Set([
+  "ServiceUnavailable",
+  "SlowDown",
+  "InternalError",
+  "RequestTimeout",
+  "RequestTimeoutException",
+  "TimeoutError",
+  "ThrottlingException",
+  "Throttling",
+]);
 
 interface Shape {
   code?: unknown;
@@ -60,6 +69,7 @@ interface Shape {
   errors?: unknown;
   $fault?: unknown;
   $metadata?: { httpStatusCode?: unknown };
+  $retryable?: unknown;
 }
 
 function isAwsError(e: Shape): boolean {
@@ -72,8 +82,10 @@ function classifyOne(e: Shape): InfraOutage | null {
   if (aws && (e.$fault === "server" || STORAGE_NAMES.has(String(e.name)))) {
     return { dependency: "storage", reason: String(e.name) };
   }
-  if (aws && typeof e.$metadata?.httpStatusCode === "number" && e.$metadata.httpStatusCode >= 500) {
-    return { dependency: "storage", reason: `HTTP ${e.$metadata.httpStatusCode}` };
+  if (aws && e.$retryable) return { dependency: "storage", reason: String(e.name) };
+  const status = e.$metadata?.httpStatusCode;
+  if (aws && typeof status === "number" && (status >= 500 || status === 429)) {
+    return { dependency: "storage", reason: `HTTP ${status}` };
   }
   if (PRISMA_CODES.has(code)) return { dependency: "database", reason: code };
   if (typeof e.kind === "string" && ADAPTER_KINDS.has(e.kind)) return { dependency: "database", reason: e.kind };
@@ -85,22 +97,29 @@ function classifyOne(e: Shape): InfraOutage | null {
 }
 
 function linked(e: Shape): unknown[] {
-  const out: unknown[] = [e.cause, e.meta?.driverAdapterError];
-  if (Array.isArray(e.errors)) out.push(...(e.errors as unknown[]));
-  return out;
+  return [e.cause, e.meta?.driverAdapterError];
 }
 
-/** The outage behind `e`, searching its causes; null when it is not one. */
-export function findInfraOutage(e: unknown): InfraOutage | null {
+/**
+ * The outage behind `e`, searching its causes; null when it is not one. An
+ * aggregate (several connection attempts, a batch of jobs) is an outage only
+ * when every error in it is one: a bug beside a reset socket stays a bug.
+ */
+export function findInfraOutage(e: unknown, depth = 0): InfraOutage | null {
   const seen = new Set<unknown>();
   const todo: unknown[] = [e];
-  while (todo.length > 0 && seen.size < 32) {
+  while (todo.length > 0 && seen.size < 32 && depth < 4) {
     const cur = todo.shift();
     if (!cur || typeof cur !== "object" || seen.has(cur)) continue;
     seen.add(cur);
-    const hit = classifyOne(cur as Shape);
+    const shape = cur as Shape;
+    const hit = classifyOne(shape);
     if (hit) return hit;
-    todo.push(...linked(cur as Shape));
+    if (Array.isArray(shape.errors) && shape.errors.length > 0) {
+      const each = (shape.errors as unknown[]).map((x) => findInfraOutage(x, depth + 1));
+      if (each.every((x) => x !== null)) return each[0]!;
+    }
+    todo.push(...linked(shape));
   }
   return null;
 }

@@ -1,6 +1,6 @@
 import type { Runner } from "graphile-worker";
 import { reconnectDelay } from "@scrollintel/core/db/patient-pool";
-import { isTransientDbError } from "@scrollintel/core/db/transient-db-error";
+import { isInfraOutage } from "@scrollintel/core/infra-outage";
 import type { Logger } from "@scrollintel/core/logger";
 
 /** A runner that lasted this long was healthy: the backoff starts again from short. */
@@ -61,7 +61,7 @@ export async function superviseRunner(opts: {
     if (Date.now() - started > HEALTHY_RUN_MS) failures = hardFailures = 0;
     await sleep(reconnectDelay(failures++), signal);
     await opts.waitForDb(signal);
-    if (error !== null && !isTransientDbError(error) && ++hardFailures >= MAX_HARD_FAILURES) throw error;
+    if (error !== null && !isInfraOutage(error) && ++hardFailures >= MAX_HARD_FAILURES) throw error;
   }
 }
 

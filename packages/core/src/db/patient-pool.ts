@@ -1,5 +1,5 @@
 import pg from "pg";
-import { isTransientDbError } from "./transient-db-error";
+import { isInfraOutage } from "../infra-outage";
 
 /** Backoff between connection attempts: 100 ms doubling, at most 5 s, with jitter. */
 export function reconnectDelay(attempt: number, capMs = 5000): number {
@@ -50,7 +50,7 @@ export class PatientPool extends pg.Pool {
         return await super.connect();
       } catch (e) {
         const left = deadline - Date.now();
-        if (this.closing || left <= 0 || !isTransientDbError(e)) throw e;
+        if (this.closing || left <= 0 || !isInfraOutage(e)) throw e;
         this.onWait?.(e, attempt);
         await new Promise((r) => setTimeout(r, Math.min(left, reconnectDelay(attempt))));
       }

@@ -11,7 +11,7 @@ import { startTestS3, type TestS3 } from "../../../../test/s3-server";
 import { parseConfig } from "../config";
 import { S3Storage } from "./s3-storage";
 import { s3ClientConfig } from "./s3-client-config";
-import { isTransientStorageError } from "./storage-retry";
+import { isInfraOutage } from "../infra-outage";
 
 let dir: string;
 let s3: TestS3 | null = null;
@@ -55,7 +55,7 @@ describe("S3 storage through an outage", () => {
     await st.put("outage/a.bin", Readable.from([Buffer.from("hello")]));
     await st.probe();
     await stopS3();
-    await expect(st.probe()).rejects.toSatisfy(isTransientStorageError);
+    await expect(st.probe()).rejects.toSatisfy(isInfraOutage);
 
     const pending = st.stat("outage/a.bin");
     const listed = (async () => {
@@ -79,7 +79,7 @@ describe("S3 storage through an outage", () => {
         () => null,
         (e: unknown) => e,
       );
-      expect(isTransientStorageError(err)).toBe(true);
+      expect(isInfraOutage(err)).toBe(true);
       expect(Date.now() - started).toBeLessThan(30_000);
     } finally {
       await startS3();

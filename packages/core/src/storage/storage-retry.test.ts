@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isTransientStorageError, withStorageRetry } from "./storage-retry";
+import { isInfraOutage } from "../infra-outage";
+import { withStorageRetry } from "./storage-retry";
 
 const s3Error = (name: string, status: number) =>
   Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
@@ -34,9 +35,9 @@ describe("withStorageRetry", () => {
   });
 
   it("tells throttling and 5xx from client errors", () => {
-    expect(isTransientStorageError(s3Error("SlowDown", 503))).toBe(true);
-    expect(isTransientStorageError(s3Error("InternalError", 500))).toBe(true);
-    expect(isTransientStorageError(s3Error("NoSuchKey", 404))).toBe(false);
-    expect(isTransientStorageError(new Error("boom"))).toBe(false);
+    expect(isInfraOutage(s3Error("SlowDown", 503))).toBe(true);
+    expect(isInfraOutage(s3Error("InternalError", 500))).toBe(true);
+    expect(isInfraOutage(s3Error("NoSuchKey", 404))).toBe(false);
+    expect(isInfraOutage(new Error("boom"))).toBe(false);
   });
 });
