@@ -29,6 +29,10 @@ const limits = (storage: bigint) => ({
   apiRequestsPerMinute: 600,
   queryMemoryLimitMb: 512,
   queryTimeoutMs: 10_000,
+  querySpillBytesLimit: 1000n * MB,
+  resultRowsLimit: 1_000_000n,
+  resultBytesLimit: 500n * MB,
+  workerSlots: 2,
 });
 
 describe("platform tenant administration", () => {
@@ -78,6 +82,17 @@ describe("platform tenant administration", () => {
     await expect(createUpload(t.db, ctxOf(u), { filename: "x.csv", sizeBytes: MB })).rejects.toMatchObject({
       code: "QUOTA_EXCEEDED",
     });
+  });
+
+  it("sets the plan's spill, result and worker-slot limits, and audits the change", async () => {
+    await updateTenantQuota(t.db, ADMIN, u.tenantId, { ...limits(100n * MB), workerSlots: 3, resultRowsLimit: 77n });
+    const q = await t.db.tenantQuota.findUniqueOrThrow({ where: { tenantId: u.tenantId } });
+    expect(q).toMatchObject({ querySpillBytesLimit: 1000n * MB, resultRowsLimit: 77n, workerSlots: 3 });
+    const ev = await t.db.auditEvent.findFirstOrThrow({
+      where: { tenantId: u.tenantId, action: "quota.update" },
+      orderBy: { seq: "desc" },
+    });
+    expect(ev.metadata).toMatchObject({ workerSlots: { to: 3 }, resultRowsLimit: { to: "77" } });
   });
 });
 

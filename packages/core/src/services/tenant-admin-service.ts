@@ -97,6 +97,11 @@ export interface QuotaLimits {
   apiRequestsPerMinute: number;
   queryMemoryLimitMb: number;
   queryTimeoutMs: number;
+  querySpillBytesLimit: bigint;
+  resultRowsLimit: bigint;
+  resultBytesLimit: bigint;
+  /** Worker slots the tenant may hold at once while others wait (fair share); at least 1. */
+  workerSlots: number;
 }
 
 /**

@@ -26,6 +26,10 @@ function fields(q: QuotaRow): Array<[name: string, label: string, value: string 
     ["apiRequestsPerMinute", "API requests / minute", q.apiRequestsPerMinute, 0],
     ["queryMemoryLimitMb", "Query memory (MB)", q.queryMemoryLimitMb, 64],
     ["queryTimeoutSec", "Query time limit (s)", q.queryTimeoutMs / 1000, 0.1, true],
+    ["querySpillBytesLimit", "Query spill (GB)", gb(q.querySpillBytesLimit), 0, true],
+    ["resultRowsLimit", "Result rows", String(q.resultRowsLimit), 1],
+    ["resultBytesLimit", "Result size (GB)", gb(q.resultBytesLimit), 0, true],
+    ["workerSlots", "Worker slots", q.workerSlots, 1],
   ];
 }
 
@@ -54,6 +58,10 @@ export function QuotaEditor({ quota, onDone }: { quota: QuotaRow; onDone: () => 
       apiRequestsPerMinute: Number(f.get("apiRequestsPerMinute")),
       queryMemoryLimitMb: Number(f.get("queryMemoryLimitMb")),
       queryTimeoutMs: Math.round(Number(f.get("queryTimeoutSec")) * 1000),
+      querySpillBytesLimit: bytes(f.get("querySpillBytesLimit")),
+      resultRowsLimit: BigInt(String(f.get("resultRowsLimit") ?? "1")),
+      resultBytesLimit: bytes(f.get("resultBytesLimit")),
+      workerSlots: Number(f.get("workerSlots")),
     });
   }
   return (

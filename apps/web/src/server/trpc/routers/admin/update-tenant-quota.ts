@@ -23,6 +23,10 @@ export const updateTenantQuota = platformProcedure
         .int()
         .min(100)
         .max(24 * 3600 * 1000),
+      querySpillBytesLimit: bytes,
+      resultRowsLimit: z.bigint().min(1n).max(PG_BIGINT_MAX),
+      resultBytesLimit: bytes,
+      workerSlots: z.number().int().min(1).max(1024),
     }),
   )
   .mutation(({ ctx, input }) => {
