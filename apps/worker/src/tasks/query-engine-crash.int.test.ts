@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { failStrandedQueryRuns } from "@scrollintel/core/services/query-run-service";
+import { DEAD_WORKER_QUERY_ERROR, settleOrphanedWork } from "@scrollintel/core/services/orphaned-work-service";
 import { createQueryRun, getQueryRunById } from "@scrollintel/core/services/query-service";
 import { createMember, createTenant, ctxOf, type TestUser } from "../../../../test/factories";
 import { createTestDb, type TestDb } from "../../../../test/test-db";
@@ -153,8 +153,12 @@ describe("a query job started again after its worker died", () => {
       .$executeRaw`UPDATE graphile_worker._private_jobs SET attempts = 1 WHERE payload->>'queryRunId' = ${dead}`;
     await t.db.$executeRaw`UPDATE graphile_worker._private_jobs SET attempts = 1, locked_at = now(), locked_by = 'alive'
                             WHERE payload->>'queryRunId' = ${live}`;
-    expect(await failStrandedQueryRuns(t.db, ENGINE_STOPPED)).toEqual([dead]);
-    expect(await getQueryRunById(t.db, ctxOf(acme), dead)).toMatchObject({ status: "FAILED", error: ENGINE_STOPPED });
+    // The heartbeat loop's sweep (liveness/start-liveness.ts) settles it.
+    expect(await settleOrphanedWork(t.db)).toEqual({ queryRuns: [dead], ingests: [] });
+    expect(await getQueryRunById(t.db, ctxOf(acme), dead)).toMatchObject({
+      status: "FAILED",
+      error: DEAD_WORKER_QUERY_ERROR,
+    });
     expect((await jobOf(dead)).status).toBe("FAILED");
     expect((await getQueryRunById(t.db, ctxOf(acme), live)).status).toBe("RUNNING");
     expect((await getQueryRunById(t.db, ctxOf(acme), queued)).status).toBe("QUEUED");

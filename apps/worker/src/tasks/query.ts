@@ -7,7 +7,6 @@ import type { Logger } from "@scrollintel/core/logger";
 import { datasetsFingerprint } from "@scrollintel/core/query-cache-key";
 import {
   abandonQueryRun,
-  failStrandedQueryRuns,
   finishQueryRun,
   isQueryRunCancelled,
   startQueryRun,
@@ -44,24 +43,6 @@ export function makeEnginePool(
   });
 }
 
-/** How often a worker looks for runs stranded by a dead worker, at most. */
-const STRANDED_SWEEP_MS = 10_000;
-let lastSweep = 0;
-
-/**
- * Ends runs a dead worker left RUNNING once their job will not run again
- * (query jobs have one attempt), so they stop holding the tenant's job slots.
- * Off the query's path and at most every STRANDED_SWEEP_MS.
- */
-function sweepStrandedRuns(deps: WorkerDeps): void {
-  if (Date.now() - lastSweep < STRANDED_SWEEP_MS) return;
-  lastSweep = Date.now();
-  failStrandedQueryRuns(deps.db, ENGINE_STOPPED).then(
-    (ids) => ids.length && deps.log.warn({ queryRunIds: ids }, "failed query runs stranded by a dead worker"),
-    (e: unknown) => deps.log.warn({ err: firstLine(e) }, "could not look for stranded query runs"),
-  );
-}
-
 const defaultPools = new WeakMap<object, EnginePool>();
 
 /** One pool per worker configuration, for tasks made without the worker's shared one. */
@@ -82,7 +63,6 @@ export function makeQueryTask(deps: WorkerDeps): Task {
   const engines = deps.engines ?? defaultPool(deps);
   return async (payload, helpers) => {
     const { queryRunId, fingerprint } = JOBS.query.parse(payload);
-    sweepStrandedRuns(deps);
     if (helpers.job.attempts > MAX_STARTS) {
       await abandonQueryRun(deps.db, queryRunId, ENGINE_STOPPED);
       return;

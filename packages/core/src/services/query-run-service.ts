@@ -197,33 +197,3 @@ export async function abandonQueryRun(db: Db, id: string, error: string): Promis
     ),
   );
 }
-
-/**
- * Ends runs left RUNNING by a worker that died, once graphile-worker will not
- * start their job again (unlocked with no attempts left, or gone): FAILED with
- * `error`, their jobs too, waiters woken. A run whose job is still locked
- * (its worker may be alive) or may still run is left alone. Returns their ids.
- */
-export async function failStrandedQueryRuns(db: Db, error: string): Promise<string[]> {
-  // The queue is read with the worker's own rights (the app role cannot see it). A run
-  // claimed after this read had its job in it, unlocked with attempts left, so it is spared.
-  const alive = await db.$queryRaw<{ id: string }[]>`
-    SELECT j.payload->>'queryRunId' AS id
-      FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-     WHERE t.identifier = 'query' AND (j.locked_at IS NOT NULL OR j.attempts < j.max_attempts)`;
-  return sqlSystemTx(db, async (sql) => {
-    const rows = await sql.query<{ id: string }>(
-      `WITH r AS (
-         UPDATE "QueryRun" SET status = 'FAILED', error = $1, "finishedAt" = $2::timestamptz AT TIME ZONE 'UTC'
-          WHERE status = 'RUNNING' AND id <> ALL($3::text[])
-         RETURNING id),
-       j AS (
-         UPDATE "Job" SET status = 'FAILED', error = $1, "finishedAt" = $2::timestamptz AT TIME ZONE 'UTC'
-          WHERE kind = 'query' AND "targetId" IN (SELECT id FROM r)
-         RETURNING 1)
-       SELECT r.id FROM r, pg_notify($4, r.id) AS n`,
-      [error, utc(new Date()), alive.map((a) => a.id).filter(Boolean), QUERY_DONE_CHANNEL],
-    );
-    return rows.map((r) => r.id);
-  });
-}
