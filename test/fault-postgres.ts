@@ -79,6 +79,9 @@ async function startChild(
  */
 export async function startFaultPostgres(): Promise<FaultPostgres> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "si-fault-pg-"));
+  // Reachable by the `postgres` user the server runs as under root, so the cluster stays
+  // inside this directory (a 0700 one would be moved out of it and outlive the test).
+  fs.chmodSync(tmp, 0o755);
   const dir = path.join(tmp, "data");
   const port = await freePort();
   const killPostmaster = async () => {

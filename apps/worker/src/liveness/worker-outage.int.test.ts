@@ -65,9 +65,11 @@ async function uploadSource(filename: string) {
   await storage.put(up.storageKey, fs.createReadStream(sourceFile));
   const { datasetId } = await finishUpload(db, ctxOf(user), { uploadId: up.uploadId, storedBytes: size });
   const readVersion = () => db.datasetVersion.findFirstOrThrow({ where: { datasetId }, include: { dataset: true } });
-  await waitFor("conversion under way", 60_000, async () => {
-    const p = (await readVersion()).progress as { phase?: string; percent?: number };
-    return p.phase === "converting" && (p.percent ?? 0) > 5;
+  // Any point of the ingest will do (a loaded machine may pass the converting phase between two looks).
+  await waitFor("the ingest under way", 120_000, async () => {
+    const v = await readVersion();
+    if (v.status === "READY") throw new Error("the ingest finished before the outage");
+    return v.status === "INGESTING";
   });
   return { datasetId, readVersion };
 }
