@@ -11,7 +11,7 @@ import { getDatasetById } from "@scrollintel/core/services/dataset-service";
 import { cancelQueryRun, createQueryRun, getQueryRunById } from "@scrollintel/core/services/query-service";
 import { createMember, createTenant, ctxOf, type TestUser } from "../../../test/factories";
 import { createTestDb, type TestDb } from "../../../test/test-db";
-import { makeWorkerDeps, uploadFile } from "../../../test/worker-harness";
+import { makeWorkerDeps, uploadFile, waitFor } from "../../../test/worker-harness";
 
 const root = path.resolve(import.meta.dirname, "../../..");
 // A few seconds of CPU in the sandbox, with no dataset.
@@ -39,16 +39,6 @@ function startWorker(): ChildProcess {
   });
   workers.push(p);
   return p;
-}
-
-async function until<T>(what: string, ms: number, probe: () => Promise<T | null | undefined | false>): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Worker slots each tenant holds right now, from graphile-worker's locks. */
@@ -112,7 +102,7 @@ describe("fair share of worker slots", () => {
 
     startWorker();
     let maxHog = 0;
-    const smallDone = await until("the victim's query", 60_000, async () => {
+    const smallDone = await waitFor("the victim's query", 60_000, async () => {
       maxHog = Math.max(maxHog, (await runningByTenant()).get(hog.tenantId) ?? 0);
       const r = await getQueryRunById(t.db, ctxOf(victim), small!);
       return r.status === "SUCCEEDED" ? r : null;
@@ -124,7 +114,7 @@ describe("fair share of worker slots", () => {
     const waiting = hogNow.filter((r) => r.status === "QUEUED").map((r) => r.queuePosition);
     expect(waiting).toEqual(waiting.map((_, i) => i + 1));
 
-    await until("the hog's runs", 120_000, async () => {
+    await waitFor("the hog's runs", 120_000, async () => {
       maxHog = Math.max(maxHog, (await runningByTenant()).get(hog.tenantId) ?? 0);
       const rs = await statuses(hog, hogRuns);
       const running = rs.filter((r) => r.status === "RUNNING").length;
@@ -175,7 +165,7 @@ describe("fair share of worker slots", () => {
     startWorker();
     startWorker(); // two processes: 4 slots in all
     let max = 0;
-    await until("the runs", 240_000, async () => {
+    await waitFor("the runs", 240_000, async () => {
       max = Math.max(max, (await runningByTenant()).get(big.id) ?? 0);
       const rs = await statuses(user, live);
       max = Math.max(max, rs.filter((r) => r.status === "RUNNING").length);
