@@ -19,6 +19,7 @@ import { closeDuck, openDuck } from "../apps/worker/src/duck/open-duck";
 import { signInCookie } from "../test/e2e-session";
 import { writeTpchCsv } from "./query-data";
 import { ingestFile, startStack, trpcMutation, type Stack } from "./query-stack";
+import { percentile, round } from "./stats";
 
 const { values: args } = parseArgs({
   options: {
@@ -35,12 +36,6 @@ const VICTIM_SQL = `SELECT l_returnflag, l_linestatus, count(*) AS n, sum(l_quan
 // Tens of seconds of CPU each; the plan's query time limit (30 s) ends the longest.
 const HOG_SQL = "SELECT sum(a.range * b.range) AS s FROM range(30000) a, range(30000) b";
 const log = (line: string) => process.stderr.write(`[bench:fairness] ${line}\n`);
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-}
-const round = (n: number) => Math.round(n * 10) / 10;
 
 interface RunResult {
   id: string;

@@ -22,6 +22,7 @@ import { parseArgs } from "node:util";
 import { closeDuck, lit, openDuck } from "../apps/worker/src/duck/open-duck";
 import { BENCH_QUERIES, writeTpchCsv } from "./query-data";
 import { ingestFile, startStack, trpcMutation, type Stack } from "./query-stack";
+import { percentile, round } from "./stats";
 
 const { values: args } = parseArgs({
   options: {
@@ -36,12 +37,6 @@ const REPS = Number(args.reps);
 const THREADS = 2; // the worker's DUCKDB_THREADS default, so the baseline gets the same cores
 const MEMORY = "1024MB"; // the plan's default query memory limit
 const log = (line: string) => process.stderr.write(`[bench:query] ${line}\n`);
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-}
-const round = (n: number) => Math.round(n * 10) / 10;
 
 interface RunResult {
   status: string;
