@@ -71,6 +71,82 @@ export default tseslint.config(
     },
   },
   {
+    // Shared values reach the browser: nothing of Node, the server, the UI or the apps.
+    files: ["packages/shared/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            appImports,
+            {
+              group: ["node:*", "@scrollintel/core/*", "@scrollintel/ui/*", "zod", "react", "next", "next/*"],
+              message: "shared is client-safe and dependency-free",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The worker's imports are held to the same graph as the web's.
+    files: ["apps/worker/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: [
+                "@scrollintel/web",
+                "**/apps/web/**",
+                "@scrollintel/ui/*",
+                "react",
+                "react-dom",
+                "next",
+                "next/*",
+                "@trpc/*",
+              ],
+              message: "the worker runs jobs: no web, UI or transport code",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Client components get shared values from @scrollintel/shared, so server code (and its polyfills)
+    // never lands in a browser bundle; types from core are fine, they vanish at build.
+    files: ["apps/web/src/app/(app)/**/*.tsx", "apps/web/src/components/**/*.{ts,tsx}"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@duckdb/*", "@scrollintel/worker", "**/apps/worker/**"],
+              message: "the web never loads DuckDB or worker code",
+            },
+            {
+              group: [
+                "@scrollintel/core/services/*",
+                "@scrollintel/core/db/*",
+                "@scrollintel/core/api-keys",
+                "@scrollintel/core/roles",
+                "@scrollintel/core/bytes",
+                "@scrollintel/core/ingest-status",
+                "@scrollintel/core/archive-status",
+                "node:*",
+              ],
+              allowTypeImports: true,
+              message: "client code imports values from @scrollintel/shared, not server modules of core",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["apps/web/**/*.{ts,tsx}"],
     rules: {
       "no-restricted-imports": [

@@ -147,6 +147,15 @@ async function setupDatabase(databaseUrl: string): Promise<void> {
       $$`);
     await c.query(`REVOKE ALL ON FUNCTION si_add_job(text, json, text, int, int) FROM PUBLIC`);
     await c.query(`GRANT EXECUTE ON FUNCTION si_add_job(text, json, text, int, int) TO ${APP_ROLE}`);
+    // The same with graphile-worker's job_key_mode (stream batches keep a compaction's run_at).
+    await c.query(`CREATE OR REPLACE FUNCTION si_add_job(task text, payload json, job_key text, max_attempts int, priority int,
+        job_key_mode text)
+      RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        SELECT graphile_worker.add_job(task, payload, job_key => job_key, max_attempts => max_attempts, priority => priority,
+          job_key_mode => job_key_mode)
+      $$`);
+    await c.query(`REVOKE ALL ON FUNCTION si_add_job(text, json, text, int, int, text) FROM PUBLIC`);
+    await c.query(`GRANT EXECUTE ON FUNCTION si_add_job(text, json, text, int, int, text) TO ${APP_ROLE}`);
     await installJobLanes(c);
     await c.query("SELECT si_ensure_audit_partitions(3)");
   } finally {

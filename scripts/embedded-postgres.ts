@@ -35,6 +35,11 @@ export interface EmbeddedDb {
 
 const PASSWORD = "scrollintel";
 
+/** The admin URL of an embedded server on `port` (how tools reach one `pnpm start` runs). */
+export function embeddedAdminUrl(port: number): string {
+  return `postgresql://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`;
+}
+
 function initdb(opts: { bin: string; dataDir: string; runAs: RunAs | null }): void {
   const pwfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "si-pg-pw-")), "pw");
   fs.writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o644 });
@@ -118,7 +123,7 @@ export async function startEmbeddedPostgres(opts: {
   });
   await server.start();
   return {
-    adminUrl: `postgresql://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    adminUrl: embeddedAdminUrl(port),
     port,
     dataDir,
     logFile,

@@ -1,6 +1,7 @@
 // The real product as separate processes (`next start` + the worker) on free
 // ports, for the browser tests and the benchmarks.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { freePort } from "./free-port";
@@ -16,6 +17,16 @@ const web = path.join(root, "apps/web");
  * lower at the same upload rate. An operator's own setting wins.
  */
 export const WEB_PROCESS_ENV = { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2" };
+
+/**
+ * `next start`'s own arguments: Node closes a connection idle for 5 s, so a
+ * client (or load balancer, whose idle timeout is commonly 60 s) pausing
+ * between requests reconnects, or sends on a socket being closed. Kept in
+ * step with apps/web's `start` script.
+ */
+export function nextStartArgs(port: number, host?: string): string[] {
+  return ["start", "-p", String(port), ...(host ? ["-H", host] : []), "--keepAliveTimeout", "65000"];
+}
 
 /** Runs `next build` unless a build exists (or `force`). */
 export function buildWeb(opts: { force?: boolean; quiet?: boolean } = {}): void {
@@ -48,8 +59,12 @@ export async function startProductServers(opts: {
   dataDir: string;
   logFile: string;
   secret: string;
-}): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+  /** Extra settings for both web and worker (e.g. STORAGE_ENCRYPTION). */
+  env?: Record<string, string>;
+}): Promise<{ baseUrl: string; metricsToken: string; stop(): Promise<void> }> {
   const [webPort, healthPort] = [await freePort(), await freePort()];
+  // Both processes serve metrics with it, and the web's System page reads the worker's.
+  const metricsToken = process.env.METRICS_TOKEN ?? `local-${randomBytes(16).toString("hex")}`;
   const baseUrl = `http://127.0.0.1:${webPort}`;
   const env = {
     ...process.env,
@@ -58,12 +73,14 @@ export async function startProductServers(opts: {
     NEXTAUTH_SECRET: opts.secret,
     NEXTAUTH_URL: baseUrl,
     WORKER_HEALTH_PORT: String(healthPort),
+    METRICS_TOKEN: metricsToken,
     LOG_LEVEL: "warn",
     NEXT_TELEMETRY_DISABLED: "1",
+    ...opts.env,
   };
   const logs = fs.openSync(opts.logFile, "w");
   const procs = [
-    spawn(path.join(web, "node_modules/.bin/next"), ["start", "-p", String(webPort), "-H", "127.0.0.1"], {
+    spawn(path.join(web, "node_modules/.bin/next"), nextStartArgs(webPort, "127.0.0.1"), {
       cwd: web,
       env: { ...env, ...WEB_PROCESS_ENV, NODE_ENV: "production" },
       stdio: ["ignore", logs, logs],
@@ -85,5 +102,5 @@ export async function startProductServers(opts: {
     await stop();
     throw e;
   }
-  return { baseUrl, stop };
+  return { baseUrl, metricsToken, stop };
 }

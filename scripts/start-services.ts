@@ -2,7 +2,7 @@
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import type { EmbeddedDb } from "./embedded-postgres";
-import { WEB_PROCESS_ENV } from "./product-servers";
+import { nextStartArgs, WEB_PROCESS_ENV } from "./product-servers";
 import { startNodeChild } from "./supervised-child";
 import type { Running, ServiceSpec } from "./supervisor";
 import { webDir } from "./web-build";
@@ -15,7 +15,7 @@ export function webService(o: { dev: boolean; port: number; env: NodeJS.ProcessE
     name: "web",
     start: () =>
       startNodeChild({
-        args: [nextCli, o.dev ? "dev" : "start", "-p", String(o.port)],
+        args: [nextCli, ...(o.dev ? ["dev", "-p", String(o.port)] : nextStartArgs(o.port))],
         cwd: webDir,
         env: { ...o.env, ...WEB_PROCESS_ENV },
       }),

@@ -38,6 +38,7 @@ export default async function setup(project: TestProject) {
   const baseUrl = servers.baseUrl;
   project.provide("baseUrl", baseUrl);
   project.provide("e2eDatabaseUrl", databaseUrl);
+  project.provide("metricsToken", servers.metricsToken);
 
   return async () => {
     await servers.stop();

@@ -5,6 +5,8 @@ declare module "vitest" {
     templateDb: string;
     baseUrl: string;
     e2eDatabaseUrl: string;
+    /** The METRICS_TOKEN the e2e web and worker serve their metrics with. */
+    metricsToken: string;
   }
 }
 

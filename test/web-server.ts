@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { freePort } from "../scripts/free-port";
+import { nextStartArgs } from "../scripts/product-servers";
 
 const root = path.resolve(import.meta.dirname, "..");
 const web = path.join(root, "apps/web");
@@ -39,7 +40,7 @@ export async function startWebServer(env: Record<string, string>, logFile: strin
     baseUrl,
     pid: () => proc?.pid ?? 0,
     async start() {
-      proc = spawn(path.join(web, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+      proc = spawn(path.join(web, "node_modules/.bin/next"), nextStartArgs(port, "127.0.0.1"), {
         cwd: web,
         env: {
           ...process.env,
@@ -57,7 +58,7 @@ export async function startWebServer(env: Record<string, string>, logFile: strin
     },
     async kill() {
       const p = proc;
-      if (!p || p.exitCode !== null) return;
+      if (!p || p.exitCode !== null || p.signalCode !== null) return;
       const exited = new Promise((r) => p.once("exit", r));
       process.kill(-p.pid!, "SIGKILL");
       await exited;

@@ -7,21 +7,37 @@ import { pipeline } from "node:stream/promises";
 import type { JobHelpers, Task } from "graphile-worker";
 import { parseConfig } from "@scrollintel/core/config";
 import type { Db } from "@scrollintel/core/db/client";
+import type { UploadIntake } from "@scrollintel/core/intake-options";
 import { createLogger } from "@scrollintel/core/logger";
+import { acceptEventBatch } from "@scrollintel/core/services/event-ingest-service";
 import { createUpload, finishUpload } from "@scrollintel/core/services/upload-service";
+import { createTenantStorage } from "@scrollintel/core/storage/create-tenant-storage";
 import { LocalStorage } from "@scrollintel/core/storage/local-storage";
 import type { TenantCtx } from "@scrollintel/core/tenant-context";
 import type { WorkerDeps } from "../apps/worker/src/worker-deps";
 import { freePort } from "../scripts/free-port";
+import { ctxOf, type TestUser } from "./factories";
 
-/** Worker dependencies over a real database and a temp directory of local storage. */
+/**
+ * Worker dependencies over a real database and a temp directory of local storage,
+ * encrypted when `env` or TEST_STORAGE_ENCRYPTION says STORAGE_ENCRYPTION=on (the
+ * storage, ingest and query suites run either way).
+ */
 export function makeWorkerDeps(db: Db, env: Record<string, string> = {}): WorkerDeps & { cleanup(): void } {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "si-worker-"));
-  const config = parseConfig({ DATA_DIR: dataDir, DUCKDB_MEMORY_LIMIT: "512MB", DUCKDB_THREADS: "2", ...env });
+  const config = parseConfig({
+    DATA_DIR: dataDir,
+    DUCKDB_MEMORY_LIMIT: "512MB",
+    DUCKDB_THREADS: "2",
+    STORAGE_ENCRYPTION: process.env.TEST_STORAGE_ENCRYPTION,
+    ...env,
+  });
   return {
     config,
     db,
-    storage: new LocalStorage(path.join(dataDir, "storage")),
+    storage: config.storageEncryption
+      ? createTenantStorage(config, db)
+      : new LocalStorage(path.join(dataDir, "storage")),
     log: createLogger({ name: "test-worker", level: "silent" }),
     cleanup: () => fs.rmSync(dataDir, { recursive: true, force: true }),
   };
@@ -55,9 +71,15 @@ export async function runTask(
 }
 
 /** What the tus endpoint does for one file: reserve, store the bytes at the server-built key, finish. */
-export async function uploadFile(deps: WorkerDeps, ctx: TenantCtx, filename: string, body: string | Buffer) {
+export async function uploadFile(
+  deps: WorkerDeps,
+  ctx: TenantCtx,
+  filename: string,
+  body: string | Buffer,
+  intake?: Partial<UploadIntake>,
+) {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
-  const up = await createUpload(deps.db, ctx, { filename, sizeBytes: BigInt(bytes.length) });
+  const up = await createUpload(deps.db, ctx, { filename, sizeBytes: BigInt(bytes.length), intake });
   await deps.storage.put(up.storageKey, Readable.from([bytes]));
   const { datasetId } = await finishUpload(deps.db, ctx, { uploadId: up.uploadId, storedBytes: BigInt(bytes.length) });
   const version = await deps.db.datasetVersion.findFirstOrThrow({ where: { datasetId }, orderBy: { version: "desc" } });
@@ -147,4 +169,26 @@ export async function writeCsv(file: string, rows: number): Promise<void> {
     }
   }
   await pipeline(Readable.from(lines()), fs.createWriteStream(file));
+}
+
+/**
+ * What POST /api/events does with one NDJSON batch from `member` into the
+ * stream `name` (made on its first batch), with limits no test reaches.
+ */
+export async function sendEvents(deps: WorkerDeps, member: TestUser, name: string, lines: Iterable<string>) {
+  const body = Readable.from(
+    (function* () {
+      for (const l of lines) yield Buffer.from(l + "\n");
+    })(),
+  );
+  return acceptEventBatch(deps.db, deps.storage, {
+    tenantId: member.tenantId,
+    actor: member.id,
+    reader: ctxOf(member),
+    datasetName: name,
+    body,
+    encoding: "identity",
+    maxBytes: 10 * 1024 * 1024,
+    limits: { maxLagBytes: 1e9, maxLagSeconds: 1e9 },
+  });
 }

@@ -1,16 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { SCOPE_PERMISSIONS, type ApiKeyScope } from "@scrollintel/shared/api-key-scopes";
 import type { Permission } from "./roles";
 
-/** What an integration may do with a key; each scope grants a fixed set of permissions. */
-export const API_KEY_SCOPES = ["read", "query", "upload", "admin"] as const;
-export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
-
-export const SCOPE_PERMISSIONS: Record<ApiKeyScope, Permission[]> = {
-  read: ["dataset.read", "query.read", "quota.read"],
-  query: ["query.run", "query.read", "dataset.read"],
-  upload: ["upload.create", "dataset.write", "dataset.read"],
-  admin: ["audit.read", "member.manage", "apikey.manage", "quota.read"],
-};
+// The scope names are client-safe (shared); the hashing below is server code.
+export { API_KEY_SCOPES, SCOPE_PERMISSIONS, type ApiKeyScope } from "@scrollintel/shared/api-key-scopes";
 
 export function scopePermissions(scopes: readonly string[]): Set<Permission> {
   const out = new Set<Permission>();

@@ -8,7 +8,11 @@ export type DomainErrorCode =
   | "QUOTA_EXCEEDED"
   | "RATE_LIMITED"
   | "LOCKED"
-  | "UNAVAILABLE";
+  /** The data is in the cold tier: restore it first (tiering). */
+  | "ARCHIVED"
+  | "UNAVAILABLE"
+  /** The client closed the request before its answer: nothing is left to answer (HTTP 499). */
+  | "CLIENT_GONE";
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;
@@ -35,6 +39,20 @@ export const OUTAGE_RETRY_AFTER_S = 5;
 
 /** What an API client reads during an outage: nothing about hosts, ports or drivers. */
 export const OUTAGE_MESSAGE = "ScrollIntel is briefly unavailable; retry in a few seconds.";
+
+/**
+ * More requests than this process can serve at once: none of its database
+ * connections came free in time. The client retries (HTTP 429 + Retry-After);
+ * nothing is down, so not a 503.
+ */
+export function busy(): DomainError {
+  return new DomainError("RATE_LIMITED", "ScrollIntel is busy; retry in a moment.", { retryAfter: 1 });
+}
+
+/** The request's client left: the work for it stops before its next connection or procedure. */
+export function clientGone(): DomainError {
+  return new DomainError("CLIENT_GONE", "The client closed the request.");
+}
 
 /** The error an outage becomes at any edge (HTTP 503 with Retry-After). */
 export function unavailable(): DomainError {

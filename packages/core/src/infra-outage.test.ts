@@ -31,6 +31,14 @@ describe("findInfraOutage", () => {
     await db.$disconnect();
   });
 
+  it("sees P2028 only when it says no connection came in time (the shape a real one has is in read-path.int.test.ts)", () => {
+    const waited = Object.assign(new Error("Transaction API error: Unable to start a transaction in the given time."), {
+      code: "P2028",
+    });
+    expect(findInfraOutage(waited)).toMatchObject({ dependency: "database" });
+    expect(isInfraOutage(Object.assign(new Error("Transaction already closed"), { code: "P2028" }))).toBe(false);
+  });
+
   it("sees pg's admin shutdown, crash shutdown, start-up, too many connections and class 08", () => {
     for (const code of ["57P01", "57P02", "57P03", "53300", "08006", "08001"]) {
       expect(isInfraOutage(pgError(code, "x")), code).toBe(true);

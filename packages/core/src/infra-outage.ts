@@ -31,6 +31,16 @@ const SOCKET_CODES = new Set([
  */
 const PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
 
+/**
+ * Prisma's interactive transaction found no pool connection within maxWait
+ * (the pool is exhausted or the server unreachable): P2024's case, reported
+ * as P2028. The worker backs off; the web answers 429 + Retry-After (busy).
+ */
+const POOL_WAIT = /Unable to start a transaction in the given time/;
+
+/** The reason given for POOL_WAIT: the web answers it as busy (429), not as an outage. */
+export const POOL_WAIT_REASON = "P2028 pool wait";
+
 /** Prisma driver-adapter error kinds that mean the connection, not the statement, failed. */
 const ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
 
@@ -88,6 +98,10 @@ function classifyOne(e: Shape): InfraOutage | null {
     return { dependency: "storage", reason: `HTTP ${status}` };
   }
   if (PRISMA_CODES.has(code)) return { dependency: "database", reason: code };
+  // P2028 is also "transaction already closed" (a bug); only the wait for a connection is an outage.
+  if (code === "P2028" && typeof e.message === "string" && POOL_WAIT.test(e.message)) {
+    return { dependency: "database", reason: POOL_WAIT_REASON };
+  }
   if (typeof e.kind === "string" && ADAPTER_KINDS.has(e.kind)) return { dependency: "database", reason: e.kind };
   if (e.kind === "postgres" && isOutageSqlState(code)) return { dependency: "database", reason: code };
   if (/^[0-9A-Z]{5}$/.test(code) && isOutageSqlState(code)) return { dependency: "database", reason: code };

@@ -10,7 +10,7 @@ import { sqlOf, type Sql } from "./db/sql";
  * other tenants' jobs. The database enforces it, so it holds however many
  * workers share the queue, with no coordinator to keep alive.
  *
- * - Work lanes `t:<tenantId>:<0..k-1>`: ingest, query, query-export (each can
+ * - Work lanes `t:<tenantId>:<0..k-1>`: ingest, inspect-upload, query, query-export (each can
  *   run for minutes). A new job joins the lane with the fewest waiting or
  *   running jobs, counted in the enqueuing transaction.
  * - Page lane `t:<tenantId>:page`: query-page only. A page reads one slice of
@@ -19,8 +19,14 @@ import { sqlOf, type Sql } from "./db/sql";
  *   may briefly hold k + 1 slots, the extra one only for short page reads.
  *   Exports stay in the work lanes: they read the whole result.
  */
-export const TENANT_JOBS: ReadonlySet<string> = new Set(["ingest", "query", "query-page", "query-export"]);
-export type TenantJobName = "ingest" | "query" | "query-page" | "query-export";
+export const TENANT_JOBS: ReadonlySet<string> = new Set([
+  "ingest",
+  "inspect-upload",
+  "query",
+  "query-page",
+  "query-export",
+]);
+export type TenantJobName = "ingest" | "inspect-upload" | "query" | "query-page" | "query-export";
 
 /** Which of its tenant's lanes a job runs in. */
 export function laneOf(name: TenantJobName): "work" | "page" {

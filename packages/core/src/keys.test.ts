@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { datasetVersionPrefix, newId, resultKey, tenantOfKey, uploadKey } from "./keys";
+import { archiveKeyOf, datasetVersionPrefix, newId, resultKey, tenantOfKey, uploadKey } from "./keys";
 
 describe("key layout", () => {
   const t = "ckacme0000000001";
@@ -24,6 +24,14 @@ describe("key layout", () => {
   it("reads the tenant back from a key", () => {
     expect(tenantOfKey(uploadKey(t, newId()))).toBe(t);
     expect(tenantOfKey("other/key")).toBeNull();
+  });
+
+  it("puts an archived object under the tenant's archive/ prefix, once", () => {
+    const part = `${datasetVersionPrefix(t, "ds00000001", 2)}part-00000.parquet`;
+    expect(archiveKeyOf(part)).toBe(`tenants/${t}/archive/datasets/ds00000001/v2/part-00000.parquet`);
+    expect(tenantOfKey(archiveKeyOf(part))).toBe(t);
+    expect(() => archiveKeyOf(archiveKeyOf(part))).toThrow(/already/);
+    expect(() => archiveKeyOf("other/key")).toThrow(/tenant/);
   });
 
   it("makes ids that pass its own check", () => {

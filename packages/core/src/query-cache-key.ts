@@ -5,6 +5,8 @@ export interface VisibleDataset {
   datasetId: string;
   name: string;
   version: number;
+  /** A streaming dataset's newest batch: new events change the fingerprint like a new version. */
+  streamMark?: string;
 }
 
 /**
@@ -52,7 +54,9 @@ export function normalizeSql(sql: string): string {
 
 /** One digest of the dataset versions a query can see; a new version of any of them changes it. */
 export function datasetsFingerprint(datasets: VisibleDataset[]): string {
-  const lines = datasets.map((d) => `${d.datasetId}\t${d.name}\t${d.version}`).sort();
+  const lines = datasets
+    .map((d) => `${d.datasetId}\t${d.name}\t${d.version}${d.streamMark ? `\t${d.streamMark}` : ""}`)
+    .sort();
   return createHash("sha256").update(lines.join("\n")).digest("hex");
 }
 
@@ -68,4 +72,15 @@ export function queryCacheKey(input: { sql: string; fingerprint: string; policy:
     .update("\0")
     .update(input.policy)
     .digest("hex");
+}
+
+/**
+ * The fingerprint of what one reader's query sees: the dataset versions and,
+ * when any policy narrows them, the reader's access digest (core/access), so a
+ * policy change between queueing and running makes the result uncacheable.
+ */
+export function readerFingerprint(datasets: VisibleDataset[], accessDigest: string): string {
+  const versions = datasetsFingerprint(datasets);
+  if (accessDigest === "open") return versions;
+  return createHash("sha256").update(versions).update("\0").update(accessDigest).digest("hex");
 }

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { formatBytes } from "./bytes";
-import { checkMonthly, checkUpload, monthKey, percentUsed, storageHeadroom, type StorageQuota } from "./quota";
+import {
+  checkMonthly,
+  checkUpload,
+  monthKey,
+  percentUsed,
+  storageHeadroom,
+  type StorageQuota,
+  storageRefusal,
+} from "./quota";
 
 const GB = 1024n ** 3n;
 const q = (p: Partial<StorageQuota> = {}): StorageQuota => ({
@@ -31,13 +39,13 @@ describe("storage quota", () => {
   it("says how much is left when it refuses", () => {
     const d = checkUpload(q(), 6n * GB);
     if (d.ok) throw new Error("expected a refusal");
-    expect(d.message).toBe("Upload needs 6.0 GB but only 5.0 GB of storage is left in this workspace.");
+    expect(d.message).toBe("Upload needs 6.0 GiB but only 5.0 GiB of storage is left in this workspace.");
   });
 
   it("applies the per-file limit before the storage limit", () => {
     const d = checkUpload(q({ storageBytesLimit: 100n * GB }), 9n * GB);
     expect(d).toMatchObject({ ok: false, reason: "MAX_FILE" });
-    if (!d.ok) expect(d.message).toMatch(/largest file this workspace accepts is 8.0 GB/);
+    if (!d.ok) expect(d.message).toMatch(/largest file this workspace accepts is 8.0 GiB/);
   });
 
   it("rejects negative sizes as a programming error", () => {
@@ -52,8 +60,8 @@ describe("storage quota", () => {
 
   it("formats bytes for people", () => {
     expect(formatBytes(0)).toBe("0 B");
-    expect(formatBytes(1536)).toBe("1.5 KB");
-    expect(formatBytes(1024n ** 4n)).toBe("1.0 TB");
+    expect(formatBytes(1536)).toBe("1.5 KiB");
+    expect(formatBytes(1024n ** 4n)).toBe("1.0 TiB");
   });
 });
 
@@ -67,6 +75,14 @@ describe("monthly quotas", () => {
     const d = checkMonthly("ingest", 10n * GB, 4n * GB, 7n * GB);
     expect(d).toMatchObject({ ok: false, reason: "MONTHLY", left: 6n * GB });
     if (!d.ok)
-      expect(d.message).toBe("This needs 7.0 GB of ingest but only 6.0 GB is left this month (limit 10.0 GB).");
+      expect(d.message).toBe("This needs 7.0 GiB of ingest but only 6.0 GiB is left this month (limit 10.0 GiB).");
+  });
+});
+
+describe("storage refusal for stored work", () => {
+  it("names what needs room, what is left and the limit", () => {
+    expect(storageRefusal(q(), "this query's result", 6n * GB)).toBe(
+      "Storing this query's result needs about 6.0 GiB, but only 5.0 GiB is left of this workspace's 10.0 GiB storage limit.",
+    );
   });
 });

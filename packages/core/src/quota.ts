@@ -42,6 +42,18 @@ export function checkUpload(q: StorageQuota, size: bigint): QuotaDecision {
   return { ok: true };
 }
 
+/**
+ * The refusal for storing `size` more bytes of `what` (a dataset's Parquet, a
+ * query result, an export) past the storage limit: names the limit and the numbers.
+ */
+export function storageRefusal(q: StorageQuota, what: string, size: bigint): string {
+  const left = storageHeadroom(q);
+  return (
+    `Storing ${what} needs about ${formatBytes(size)}, but only ${formatBytes(left)} is left ` +
+    `of this workspace's ${formatBytes(q.storageBytesLimit)} storage limit.`
+  );
+}
+
 /** Percent of the limit in use (used + reserved), 0..100, for meters. */
 export function percentUsed(used: bigint, limit: bigint): number {
   if (limit <= 0n) return 100;

@@ -22,6 +22,13 @@ describe("role permissions", () => {
     expect(can("OWNER", "tenant.manage")).toBe(true);
   });
 
+  it("keeps deleting and restoring datasets to admins; analysts rename and roll back", () => {
+    expect(can("VIEWER", "dataset.delete")).toBe(false);
+    expect(can("ANALYST", "dataset.delete")).toBe(false);
+    expect(can("ANALYST", "dataset.write")).toBe(true);
+    expect(can("ADMIN", "dataset.delete")).toBe(true);
+  });
+
   it("grants the owner every permission", () => {
     for (const p of PERMISSIONS) expect(can("OWNER", p)).toBe(true);
   });

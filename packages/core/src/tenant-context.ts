@@ -36,7 +36,38 @@ export function requirePermission(ctx: TenantCtx, permission: Permission): void 
 /** Throws FORBIDDEN when the tenant is suspended: new work is refused, reading is not. */
 export function requireActive(ctx: TenantCtx): void {
   if (ctx.suspended) {
-    throw new DomainError("FORBIDDEN", "This workspace is suspended: you can read data but not upload or run queries.");
+    throw new DomainError("FORBIDDEN", SUSPENDED_MESSAGE);
+  }
+}
+
+export const SUSPENDED_MESSAGE =
+  "This workspace is suspended: you can read data but not upload, run queries or change anything.";
+
+/** A read leaves the tenant as it was; a write changes it (every tRPC mutation, every upload request). */
+export type Access = "read" | "write";
+
+/**
+ * The one check every edge (tRPC procedures, tus, plain routes) applies per
+ * request: the permission through role and key scopes, and for a write, a
+ * tenant that is not suspended.
+ */
+export function authorize(ctx: TenantCtx, permission: Permission, access: Access): void {
+  requirePermission(ctx, permission);
+  if (access === "write") requireActive(ctx);
+}
+
+/**
+ * A principal never grants more than it holds: every permission in `granted`
+ * must be one the caller holds itself (its role, narrowed by its key scopes).
+ * Throws FORBIDDEN naming what is missing.
+ */
+export function requireGrantable(ctx: TenantCtx, granted: Iterable<Permission>, what: string): void {
+  const missing = [...granted].filter((p) => !hasPermission(ctx, p));
+  if (missing.length) {
+    throw new DomainError(
+      "FORBIDDEN",
+      `You cannot grant ${what}: it needs ${missing.join(", ")}, which you do not hold.`,
+    );
   }
 }
 

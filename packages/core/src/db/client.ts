@@ -17,6 +17,12 @@ export interface DbOptions {
    * The web leaves it unset so requests fail fast while the database is down.
    */
   connectWaitMs?: number;
+  /**
+   * When set, a request that finds no free pool connection within this long
+   * is refused as busy (RATE_LIMITED, 429 + Retry-After) instead of queueing
+   * without bound: for the web, where a waiter holds a client's request open.
+   */
+  poolWaitMs?: number;
   /** Told about each failed connection attempt and each error of an idle connection. */
   onConnectionError?: (e: unknown) => void;
 }
@@ -32,8 +38,9 @@ export function createDb(databaseUrl: string, opts: DbOptions = {}): Db {
     : new pg.Pool(config);
   guardPoolErrors(pool, (e) => opts.onConnectionError?.(e));
   const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
-  registerPool(client, pool);
-  if (opts.connectWaitMs) setTxMaxWait(client, opts.connectWaitMs + 5000);
+  registerPool(client, pool, opts.poolWaitMs);
+  if (opts.connectWaitMs) setTxMaxWait(client, Math.max(10_000, opts.connectWaitMs + 5000));
+  else if (opts.poolWaitMs) setTxMaxWait(client, opts.poolWaitMs);
   return client;
 }
 

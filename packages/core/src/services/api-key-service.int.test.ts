@@ -17,8 +17,11 @@ describe("API keys", () => {
   it("shows the secret once, stores only its hash, and authenticates it", async () => {
     const { key, apiKey } = await createApiKey(t.db, ctxOf(admin), { name: "etl", scopes: ["read", "upload"] });
     const row = await t.db.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } });
-    expect(JSON.stringify(row)).not.toContain(key.split("_")[2]);
+    // The secret is base64url and may itself hold "_": cut it off after the prefix, never split on "_".
     expect(key.startsWith(`si_${row.prefix}_`)).toBe(true);
+    const secret = key.slice(`si_${row.prefix}_`.length);
+    expect(secret).toHaveLength(43);
+    expect(JSON.stringify(row)).not.toContain(secret);
     const p = await authenticateApiKey(t.db, key);
     expect(p).toMatchObject({ keyId: apiKey.id, tenantId: admin.tenantId, scopes: ["read", "upload"] });
     expect((await findApiKeys(t.db, ctxOf(admin)))[0]!.lastUsedAt).not.toBeNull();
@@ -31,6 +34,24 @@ describe("API keys", () => {
     expect(await authenticateApiKey(t.db, key)).toBeNull();
     const actions = (await t.db.auditEvent.findMany({ where: { target: apiKey.id } })).map((e) => e.action);
     expect(actions).toEqual(["apikey.create", "apikey.revoke"]);
+  });
+
+  it("expires: works until its expiry, then is refused like a revoked key", async () => {
+    const { key, apiKey } = await createApiKey(t.db, ctxOf(admin), {
+      name: "week",
+      scopes: ["read"],
+      expiresInDays: 7,
+    });
+    const days = (apiKey.expiresAt!.getTime() - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(6.99);
+    expect(days).toBeLessThanOrEqual(7);
+    expect(await authenticateApiKey(t.db, key)).not.toBeNull();
+    await t.db.apiKey.update({ where: { id: apiKey.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect(await authenticateApiKey(t.db, key)).toBeNull();
+    const listed = (await findApiKeys(t.db, ctxOf(admin))).find((k) => k.id === apiKey.id);
+    expect(listed?.expiresAt).toBeInstanceOf(Date);
+    const forever = await createApiKey(t.db, ctxOf(admin), { name: "forever", scopes: ["read"] });
+    expect(forever.apiKey.expiresAt).toBeNull();
   });
 
   it("refuses unknown scopes", async () => {

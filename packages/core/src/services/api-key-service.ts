@@ -2,7 +2,7 @@ import { API_KEY_SCOPES, generateApiKey, parseApiKey, scopePermissions, secretMa
 import type { Db } from "../db/client";
 import { systemTx, tenantTx } from "../db/scoped";
 import { DomainError, notFound } from "../errors";
-import { requirePermission, type TenantCtx } from "../tenant-context";
+import { requireGrantable, requirePermission, type TenantCtx } from "../tenant-context";
 import { appendAudit, auditFromCtx } from "./audit-service";
 import { hitRateLimit } from "./rate-limit-service";
 
@@ -16,19 +16,24 @@ const PUBLIC_FIELDS = {
   createdAt: true,
   lastUsedAt: true,
   revokedAt: true,
+  expiresAt: true,
 } as const;
+
+const DAY_MS = 86_400_000;
 
 /** Creates a key; the full secret is returned once and never stored. */
 export async function createApiKey(
   db: Db,
   ctx: TenantCtx,
-  input: { name: string; scopes: string[]; requestsPerMinute?: number },
+  input: { name: string; scopes: string[]; requestsPerMinute?: number; expiresInDays?: number | null },
 ) {
   requirePermission(ctx, "apikey.manage");
   const scopes = [...new Set(input.scopes)];
   if (!scopes.length || scopes.some((s) => !(API_KEY_SCOPES as readonly string[]).includes(s))) {
     throw new DomainError("BAD_REQUEST", `Scopes must be some of: ${API_KEY_SCOPES.join(", ")}.`);
   }
+  // A key never carries more than its creator holds (a key with only the admin scope cannot mint a read key).
+  for (const s of scopes) requireGrantable(ctx, scopePermissions([s]), `the ${s} scope`);
   const { key, prefix, secretHash } = generateApiKey();
   const row = await tenantTx(db, ctx.tenantId, async (tx) => {
     const created = await tx.apiKey.create({
@@ -40,10 +45,19 @@ export async function createApiKey(
         scopes,
         requestsPerMinute: input.requestsPerMinute ?? 120,
         createdBy: ctx.actor.id,
+        expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * DAY_MS) : null,
       },
       select: PUBLIC_FIELDS,
     });
-    await appendAudit(tx, auditFromCtx(ctx, "apikey.create", created.id, { name: created.name, prefix, scopes }));
+    await appendAudit(
+      tx,
+      auditFromCtx(ctx, "apikey.create", created.id, {
+        name: created.name,
+        prefix,
+        scopes,
+        expiresAt: created.expiresAt?.toISOString() ?? null,
+      }),
+    );
     return created;
   });
   return { key, apiKey: row };
@@ -78,8 +92,8 @@ export interface ApiKeyPrincipal {
 }
 
 /**
- * The tenant and scopes of a presented key, or null for an unknown, wrong or
- * revoked one. Records last use at most once a minute.
+ * The tenant and scopes of a presented key, or null for an unknown, wrong,
+ * revoked or expired one. Records last use at most once a minute.
  */
 export async function authenticateApiKey(db: Db, presented: string): Promise<ApiKeyPrincipal | null> {
   const parsed = parseApiKey(presented);
@@ -90,6 +104,7 @@ export async function authenticateApiKey(db: Db, presented: string): Promise<Api
       include: { tenant: { include: { quota: true } } },
     });
     if (!k || k.revokedAt || !secretMatches(parsed.secret, k.secretHash)) return null;
+    if (k.expiresAt && k.expiresAt.getTime() <= Date.now()) return null;
     await tx.$executeRaw`UPDATE "ApiKey" SET "lastUsedAt" = now()
       WHERE id = ${k.id} AND ("lastUsedAt" IS NULL OR "lastUsedAt" < now() - interval '1 minute')`;
     return {

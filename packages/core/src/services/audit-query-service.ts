@@ -23,19 +23,25 @@ function where(tenantId: string | undefined, f: AuditFilter): Prisma.AuditEventW
   };
 }
 
-const toItem = <T extends { id: bigint }>(r: T, labels: Map<string, string>) => ({
+const toItem = <T extends { id: bigint; actorId: string | null; target: string | null }>(
+  r: T,
+  labels: Map<string, string>,
+) => ({
   ...r,
   id: r.id.toString(),
-  actorLabel: labels.get((r as { actorId?: string | null }).actorId ?? "") ?? null,
+  actorLabel: labels.get(r.actorId ?? "") ?? null,
+  /** A member's e-mail or a key's name when the target is a user or a key. */
+  targetLabel: labels.get(r.target ?? "") ?? null,
 });
 
-/** People read emails and key names, not ids: a label for each actor on the page. */
+/** People read emails and key names, not ids: a label for each actor (and user or key target) on the page. */
 async function actorLabels(
   tx: Tx,
-  rows: Array<{ actorType: string; actorId: string | null }>,
+  rows: Array<{ actorType: string; actorId: string | null; target: string | null }>,
 ): Promise<Map<string, string>> {
+  const targets = rows.map((r) => r.target).filter((t): t is string => !!t);
   const ids = (type: string) => [
-    ...new Set(rows.filter((r) => r.actorType === type && r.actorId).map((r) => r.actorId!)),
+    ...new Set([...rows.filter((r) => r.actorType === type && r.actorId).map((r) => r.actorId!), ...targets]),
   ];
   const users = await tx.user.findMany({ where: { id: { in: ids("USER") } }, select: { id: true, email: true } });
   const keys = await tx.apiKey.findMany({

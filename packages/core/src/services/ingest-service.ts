@@ -5,9 +5,14 @@ import { SYSTEM_ACTOR } from "../tenant-context";
 import type { ColumnProfile } from "../column-profile";
 import { appendAudit, jsonSafe } from "./audit-service";
 import type { ColumnInfo } from "./dataset-service";
-import { adjustStorageUsed, lockTenantJobSlots } from "./quota-service";
+import { INGEST_OUTPUT } from "./ingest-storage";
+import { lockTenantJobSlots } from "./quota-service";
+import { releaseReservedBytes, settleStoredBytes } from "./stored-bytes";
 import { assertIngestAllowance, meterUsage } from "./usage-service";
 import { systemTx } from "../db/scoped";
+import { exceedsRejectThreshold, rejectPercent } from "../ingest-accounting";
+import { isLiveVersionStatus, UNSETTLED_VERSION_STATUSES, VERSION_STATUS } from "../ingest-status";
+import { makeQueried, transitionVersion } from "./ingest-lifecycle";
 
 export interface IngestBase {
   version: number;
@@ -36,18 +41,19 @@ export type IngestStart =
       base: IngestBase | null;
     };
 
-const LIVE = ["QUEUED", "INGESTING"] as const;
 const json = (v: unknown) => JSON.parse(JSON.stringify(v, jsonSafe)) as object;
 
 /** The READY version an append builds on: the newest one below it, once nothing below is still running. */
 async function appendBase(tx: Tx, v: { datasetId: string; version: number }) {
   const below = await tx.datasetVersion.findMany({
-    where: { datasetId: v.datasetId, version: { lt: v.version } },
+    // A version in the trash is no base: its parts may be purged.
+    where: { datasetId: v.datasetId, version: { lt: v.version }, trashedAt: null },
     orderBy: { version: "desc" },
   });
-  const running = below.find((b) => (LIVE as readonly string[]).includes(b.status));
+  // A version awaiting confirmation may yet become the queried one: an append waits for that answer.
+  const running = below.find((b) => (UNSETTLED_VERSION_STATUSES as readonly string[]).includes(b.status));
   if (running) return { blockedBy: running.version } as const;
-  const ready = below.find((b) => b.status === "READY");
+  const ready = below.find((b) => b.status === VERSION_STATUS.READY);
   return {
     base: ready
       ? {
@@ -72,19 +78,26 @@ async function runningJobsOver(tx: Tx, tenantId: string, versionId: string): Pro
   return q && running >= q.concurrentJobsLimit ? running : null;
 }
 
+export const SUSPENDED_INGEST_MESSAGE =
+  "This workspace is suspended, so the file was not ingested; upload it again once the workspace is active.";
+
 /**
  * Claims a version for the worker: says whether to run, wait (an append
- * whose predecessor is still running) or skip (already settled), checks the
- * monthly ingest allowance, and marks it INGESTING with a fresh heartbeat.
+ * whose predecessor is still running) or skip (already settled), refuses a
+ * suspended tenant's version, checks the monthly ingest allowance, and marks
+ * it INGESTING with a fresh heartbeat.
  */
 export async function startIngest(db: Db, versionId: string): Promise<IngestStart> {
   return systemTx(db, async (tx) => {
     const v = await tx.datasetVersion.findUnique({ where: { id: versionId }, include: { dataset: true } });
     if (!v) throw new DomainError("NOT_FOUND", `dataset version ${versionId} not found`);
-    if (!(LIVE as readonly string[]).includes(v.status)) return { state: "skip", status: v.status };
+    if (!isLiveVersionStatus(v.status)) return { state: "skip", status: v.status };
+    // Suspended after the upload finished: nothing new becomes READY; the version fails saying why.
+    const tenant = await tx.tenant.findUnique({ where: { id: v.tenantId }, select: { status: true } });
+    if (tenant?.status === "SUSPENDED") return { state: "refused", message: SUSPENDED_INGEST_MESSAGE };
     const upload = await tx.upload.findFirst({ where: { id: v.uploadId, tenantId: v.tenantId } });
     if (!upload) throw new DomainError("NOT_FOUND", `upload ${v.uploadId} not found`);
-    if (v.status === "QUEUED") {
+    if (v.status === VERSION_STATUS.QUEUED) {
       const running = await runningJobsOver(tx, v.tenantId, v.id);
       if (running !== null) return { state: "busy", running };
     }
@@ -100,16 +113,11 @@ export async function startIngest(db: Db, versionId: string): Promise<IngestStar
       if (isDomainError(e) && e.code === "QUOTA_EXCEEDED") return { state: "refused", message: e.message };
       throw e;
     }
-    await tx.datasetVersion.update({
-      where: { id: v.id },
-      data: { status: "INGESTING", error: null, heartbeatAt: new Date(), baseVersion: base?.version ?? null },
+    await transitionVersion(tx, v.id, "start", {
+      data: { error: null, heartbeatAt: new Date(), baseVersion: base?.version ?? null },
     });
-    if (v.dataset.status !== "READY")
-      await tx.dataset.update({ where: { id: v.datasetId }, data: { status: "INGESTING" } });
-    await tx.job.updateMany({
-      where: { targetId: v.id, kind: "ingest" },
-      data: { status: "RUNNING", startedAt: new Date() },
-    });
+    if (v.dataset.status !== VERSION_STATUS.READY)
+      await tx.dataset.update({ where: { id: v.datasetId }, data: { status: VERSION_STATUS.INGESTING } });
     return {
       state: "run",
       version: v,
@@ -148,7 +156,7 @@ export interface IngestProgress {
 export async function reportProgress(db: Db, versionId: string, p: IngestProgress): Promise<boolean> {
   const n = await systemTx(db, (tx) =>
     tx.datasetVersion.updateMany({
-      where: { id: versionId, status: "INGESTING" },
+      where: { id: versionId, status: VERSION_STATUS.INGESTING },
       data: { progress: json(p), heartbeatAt: new Date() },
     }),
   );
@@ -175,31 +183,41 @@ export interface IngestResult {
   sha256: string;
   rejectedRows: bigint;
   rejects: IngestReject[];
+  /** Data records the worker counted in the source (checked: = ingestedRows + rejectedRows). */
+  recordsRead: bigint;
+  /** Over this percent rejected, the version waits for confirmation instead of becoming READY. */
+  maxRejectPercent: number;
 }
 
 /**
  * READY: the version becomes the one queries see, with its rejects, the
- * month's usage and its audit event, in one transaction. False when the
+ * month's usage and its audit event, in one transaction. A version that
+ * skipped more than its threshold is AWAITING_CONFIRMATION instead: stored
+ * and metered, but not queried until someone confirms it. False when the
  * version was cancelled meanwhile (the caller removes what it wrote).
  */
 export async function completeIngest(db: Db, versionId: string, r: IngestResult): Promise<boolean> {
   return systemTx(db, async (tx) => {
     const v = await tx.datasetVersion.findUniqueOrThrow({ where: { id: versionId }, include: { dataset: true } });
-    if (v.status === "READY") return true;
-    if (v.status !== "INGESTING") return false;
+    if (v.status === VERSION_STATUS.READY || v.status === VERSION_STATUS.AWAITING_CONFIRMATION) return true;
+    if (v.status !== VERSION_STATUS.INGESTING) return false;
+    // Suspended while the worker converted it: still nothing new becomes READY (the worker fails it).
+    const tenant = await tx.tenant.findUnique({ where: { id: v.tenantId }, select: { status: true } });
+    if (tenant?.status === "SUSPENDED") throw new DomainError("FORBIDDEN", SUSPENDED_INGEST_MESSAGE);
     await tx.ingestReject.deleteMany({ where: { versionId: v.id } });
     if (r.rejects.length) {
       await tx.ingestReject.createMany({
         data: r.rejects.map((x) => ({ ...x, tenantId: v.tenantId, versionId: v.id })),
       });
     }
-    await tx.datasetVersion.update({
-      where: { id: v.id },
+    const figures = { read: r.recordsRead, stored: r.ingestedRows, rejected: r.rejectedRows };
+    const hold = exceedsRejectThreshold(figures, r.maxRejectPercent);
+    await transitionVersion(tx, v.id, hold ? "hold" : "complete", {
       data: {
-        status: "READY",
         rowCount: r.rowCount,
         ingestedRows: r.ingestedRows,
         rejectedRows: r.rejectedRows,
+        recordsRead: r.recordsRead,
         columns: r.columns as object[],
         files: r.files,
         storedBytes: r.storedBytes,
@@ -208,18 +226,23 @@ export async function completeIngest(db: Db, versionId: string, r: IngestResult)
         sha256: r.sha256,
         progress: {},
         finishedAt: new Date(),
+        storageReservedBytes: 0n,
+        error: hold
+          ? `${rejectPercent(figures)}% of the records were skipped, more than the ${r.maxRejectPercent}% allowed: confirm to query this version, or discard it.`
+          : null,
       },
+      jobError: null,
     });
-    const newer = v.dataset.readyVersion === null || v.version > v.dataset.readyVersion;
-    await tx.dataset.update({
-      where: { id: v.datasetId },
-      data: newer ? { status: "READY", readyVersion: v.version } : { status: "READY" },
+    if (hold) {
+      if (v.dataset.readyVersion === null)
+        await tx.dataset.update({ where: { id: v.datasetId }, data: { status: VERSION_STATUS.AWAITING_CONFIRMATION } });
+    } else await makeQueried(tx, v);
+    // The parts were reserved before they were stored (reserveIngestOutput); now they are usage.
+    await settleStoredBytes(tx, v.tenantId, {
+      reserved: v.storageReservedBytes,
+      actual: r.storedBytes,
+      what: INGEST_OUTPUT,
     });
-    await tx.job.updateMany({
-      where: { targetId: v.id, kind: "ingest" },
-      data: { status: "SUCCEEDED", finishedAt: new Date(), error: null },
-    });
-    await adjustStorageUsed(tx, v.tenantId, r.storedBytes);
     await meterUsage(tx, v.tenantId, [
       { kind: "INGEST_BYTES", amount: v.sourceBytes, ref: v.id },
       { kind: "INGEST_ROWS", amount: r.ingestedRows, ref: v.id },
@@ -227,9 +250,15 @@ export async function completeIngest(db: Db, versionId: string, r: IngestResult)
     await appendAudit(tx, {
       tenantId: v.tenantId,
       actor: SYSTEM_ACTOR,
-      action: "dataset.ready",
+      action: hold ? "dataset.awaiting_confirmation" : "dataset.ready",
       target: v.datasetId,
-      metadata: { version: v.version, rows: r.rowCount, rejected: r.rejectedRows, columns: r.columns.length },
+      metadata: {
+        version: v.version,
+        rows: r.rowCount,
+        read: r.recordsRead,
+        rejected: r.rejectedRows,
+        columns: r.columns.length,
+      },
     });
     return true;
   });
@@ -238,18 +267,18 @@ export async function completeIngest(db: Db, versionId: string, r: IngestResult)
 /** FAILED with a message for people; nothing of the version is left for queries to see. */
 export async function failIngest(db: Db, versionId: string, message: string): Promise<void> {
   await systemTx(db, async (tx) => {
+    // Locked first, like reserveIngestOutput, so the reservation released below is the one held.
+    await tx.$queryRaw`SELECT 1 AS locked FROM "DatasetVersion" WHERE id = ${versionId} FOR UPDATE`;
     const v = await tx.datasetVersion.findUniqueOrThrow({ where: { id: versionId } });
-    if (!(LIVE as readonly string[]).includes(v.status)) return;
-    await tx.datasetVersion.update({
-      where: { id: v.id },
-      data: { status: "FAILED", error: message, finishedAt: new Date(), progress: {} },
+    const moved = await transitionVersion(tx, v.id, "fail", {
+      data: { error: message, finishedAt: new Date(), progress: {}, storageReservedBytes: 0n },
+      jobError: message,
     });
+    if (!moved) return;
+    await releaseReservedBytes(tx, v.tenantId, v.storageReservedBytes);
     const ds = await tx.dataset.findUniqueOrThrow({ where: { id: v.datasetId } });
-    if (ds.readyVersion === null) await tx.dataset.update({ where: { id: ds.id }, data: { status: "FAILED" } });
-    await tx.job.updateMany({
-      where: { targetId: v.id, kind: "ingest" },
-      data: { status: "FAILED", finishedAt: new Date(), error: message },
-    });
+    if (ds.readyVersion === null)
+      await tx.dataset.update({ where: { id: ds.id }, data: { status: VERSION_STATUS.FAILED } });
     await appendAudit(tx, {
       tenantId: v.tenantId,
       actor: SYSTEM_ACTOR,

@@ -1,8 +1,8 @@
 import type { Db, Tx } from "../db/client";
 import { tenantTx } from "../db/scoped";
 import { DomainError, notFound } from "../errors";
-import { ROLES, type RoleName } from "../roles";
-import { requirePermission, type TenantCtx } from "../tenant-context";
+import { ROLE_PERMISSIONS, ROLES, type RoleName } from "../roles";
+import { hasPermission, requireGrantable, requirePermission, type TenantCtx } from "../tenant-context";
 import { appendAudit, auditFromCtx } from "./audit-service";
 
 export async function findMembers(db: Db, ctx: TenantCtx) {
@@ -20,6 +20,8 @@ export async function findMembers(db: Db, ctx: TenantCtx) {
     name: m.user.name,
     role: m.role,
     since: m.createdAt,
+    // What row filters read as `user.<name>`; shown to those who manage access.
+    attributes: hasPermission(ctx, "access.manage") ? (m.attributes as Record<string, string>) : null,
   }));
 }
 
@@ -45,6 +47,9 @@ export async function changeMemberRole(
     if ((m.role === "OWNER" || input.role === "OWNER") && ctx.role !== "OWNER") {
       throw new DomainError("FORBIDDEN", "Only an owner can grant or remove the owner role.");
     }
+    // At most what the caller holds is given, and only to someone who holds no more than the caller.
+    requireGrantable(ctx, ROLE_PERMISSIONS[input.role], `the ${input.role} role`);
+    requireGrantable(ctx, ROLE_PERMISSIONS[m.role], `a change to a member with the ${m.role} role`);
     if (m.role === "OWNER" && (await ownerCount(tx, ctx.tenantId)) <= 1) {
       throw new DomainError("CONFLICT", "A workspace needs at least one owner; make someone else owner first.");
     }

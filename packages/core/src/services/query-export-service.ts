@@ -1,15 +1,16 @@
 import type { Db } from "../db/client";
-import { waitUntilDone, type NotifyListener } from "../db/notify-listener";
+import type { NotifyListener } from "../db/notify-listener";
 import { systemTx, tenantTx } from "../db/scoped";
 import { DomainError } from "../errors";
-import { addJob, QUERY_DONE_CHANNEL } from "../jobs";
-import { resultExportKey } from "../keys";
+import { addJob } from "../jobs";
+import { claimExport, settleExport, type ExportFormat } from "../lifecycle/export-lifecycle";
+import { waitForRow } from "../lifecycle/wait-for-row";
+import { WORK_STATUS } from "../lifecycle/work-status";
 import { resultOwner } from "./query-run-view";
 import { requirePermission, type TenantCtx } from "../tenant-context";
 import { appendAudit, auditFromCtx } from "./audit-service";
 
-export const EXPORT_FORMATS = ["csv", "parquet"] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export { EXPORT_FORMATS, type ExportFormat } from "../lifecycle/export-lifecycle";
 
 export interface ExportState {
   status: "READY" | "PENDING" | "FAILED";
@@ -34,7 +35,7 @@ export async function requestExport(
 ): Promise<ExportState> {
   requirePermission(ctx, "query.read");
   const exp = await tenantTx(db, ctx.tenantId, async (tx) => {
-    const run = await resultOwner(tx, ctx.tenantId, input.id, "download");
+    const run = await resultOwner(tx, ctx.tenantId, input.id, "download", ctx.actor.id);
     await appendAudit(tx, auditFromCtx(ctx, "query.export", input.id, { format: input.format }));
     if (input.format === "parquet") return null;
     const key = { tenantId: ctx.tenantId, queryRunId: run.ownerId, format: input.format };
@@ -58,53 +59,44 @@ export async function requestExport(
         select: { status: true, error: true },
       }),
     );
-  let row = null as Awaited<ReturnType<typeof read>>; // set by check(), which runs first
-  await waitUntilDone({
+  const row = await waitForRow({
     id: exp.id,
     timeoutMs: input.waitMs,
     listener: input.listener,
-    check: async () => {
-      row = await read();
-      return row?.status === "SUCCEEDED" || row?.status === "FAILED";
-    },
+    read,
+    settled: (r) => r.status === WORK_STATUS.SUCCEEDED || r.status === WORK_STATUS.FAILED,
   });
-  if (row?.status === "SUCCEEDED") return { status: "READY", url, error: null };
-  if (row?.status === "FAILED") return { status: "FAILED", url: null, error: row.error };
+  if (row?.status === WORK_STATUS.SUCCEEDED) return { status: "READY", url, error: null };
+  if (row?.status === WORK_STATUS.FAILED) return { status: "FAILED", url: null, error: row.error };
   return { status: "PENDING", url: null, error: null };
 }
 
-/** What the download route streams: an object key this tenant owns, and how to name it. */
+/**
+ * What the download route streams: an object key this tenant owns, and how
+ * to name it. Every download, Parquet as well as CSV, writes query.download.
+ */
 export async function getExportDownload(db: Db, ctx: TenantCtx, input: { id: string; format: ExportFormat }) {
   requirePermission(ctx, "query.read");
   return tenantTx(db, ctx.tenantId, async (tx) => {
-    const run = await resultOwner(tx, ctx.tenantId, input.id, "download");
+    const run = await resultOwner(tx, ctx.tenantId, input.id, "download", ctx.actor.id);
     const filename = `query-${input.id}.${input.format}`;
     if (input.format === "parquet") {
+      await appendAudit(tx, auditFromCtx(ctx, "query.download", input.id, { format: input.format }));
       return { key: run.resultKey, filename, contentType: "application/vnd.apache.parquet" };
     }
     const exp = await tx.queryExport.findFirst({
-      where: { tenantId: ctx.tenantId, queryRunId: run.ownerId, format: input.format, status: "SUCCEEDED" },
+      where: { tenantId: ctx.tenantId, queryRunId: run.ownerId, format: input.format, status: WORK_STATUS.SUCCEEDED },
       select: { objectKey: true },
     });
     if (!exp?.objectKey) throw new DomainError("CONFLICT", "This export is not ready yet; request it first.");
+    await appendAudit(tx, auditFromCtx(ctx, "query.download", input.id, { format: input.format }));
     return { key: exp.objectKey, filename, contentType: "text/csv; charset=utf-8" };
   });
 }
 
 /** Worker side: claims a queued export. Null when it was already handled. */
 export async function startExport(db: Db, exportId: string) {
-  return systemTx(db, async (tx) => {
-    const n = await tx.queryExport.updateMany({
-      where: { id: exportId, status: { in: ["QUEUED", "RUNNING"] } },
-      data: { status: "RUNNING" },
-    });
-    if (n.count !== 1) return null;
-    const exp = await tx.queryExport.findUniqueOrThrow({ where: { id: exportId } });
-    const run = await tx.queryRun.findUniqueOrThrow({ where: { id: exp.queryRunId }, select: { resultKey: true } });
-    if (!run.resultKey) throw new Error(`query ${exp.queryRunId} has no stored result`);
-    const objectKey = resultExportKey(exp.tenantId, exp.queryRunId, "csv");
-    return { id: exp.id, tenantId: exp.tenantId, format: exp.format, resultKey: run.resultKey, objectKey };
-  });
+  return systemTx(db, (tx) => claimExport(tx, exportId));
 }
 
 /** Worker side: records the written object (or the failure) and wakes the waiting request. */
@@ -113,14 +105,5 @@ export async function finishExport(
   exportId: string,
   outcome: { objectKey: string; bytes: bigint } | { error: string },
 ): Promise<void> {
-  await systemTx(db, async (tx) => {
-    await tx.queryExport.update({
-      where: { id: exportId },
-      data:
-        "objectKey" in outcome
-          ? { status: "SUCCEEDED", objectKey: outcome.objectKey, bytes: outcome.bytes, finishedAt: new Date() }
-          : { status: "FAILED", error: outcome.error, finishedAt: new Date() },
-    });
-    await tx.$executeRaw`SELECT pg_notify(${QUERY_DONE_CHANNEL}, ${exportId})`;
-  });
+  await systemTx(db, (tx) => settleExport(tx, exportId, outcome));
 }

@@ -1,9 +1,13 @@
 import type { Db } from "../db/client";
 import { sqlSystemTx, utc } from "../db/sql";
 import { QUERY_DONE_CHANNEL } from "../jobs";
+import { CLAIM_RUN_SQL, FAIL_RUNS_SQL, FINISH_RUN_SQL, readRunStatus } from "../lifecycle/query-run-lifecycle";
+import { WORK_STATUS } from "../lifecycle/work-status";
 import { jsonSafe } from "./audit-service";
+import { RESULT_OUTPUT } from "./result-storage";
+import { reserveStoredBytes } from "./stored-bytes";
 import { meterUsage } from "./usage-service";
-import { findVisibleDatasets, type VisibleDatasetVersion } from "./visible-datasets";
+import { readMaskingSecret, readReaderView, type ReadableDataset } from "./access-read";
 
 /** The sandbox limits of the tenant's plan. */
 export interface QueryLimits {
@@ -36,15 +40,19 @@ export async function startQueryRun(
   id: string,
   opts: { retried?: boolean } = {},
 ): Promise<{
-  run: { id: string; tenantId: string; sql: string; cacheKey: string | null };
+  run: { id: string; tenantId: string; userId: string; sql: string; cacheKey: string | null };
   limits: QueryLimits;
-  datasets: VisibleDatasetVersion[];
+  /** The datasets the run's reader may query, with the masks and filters its views apply. */
+  datasets: ReadableDataset[];
+  /** The reader's access digest (core/access) and what its views need to apply it. */
+  access: { digest: string; attributes: Record<string, string>; maskingSecret: string | null };
 } | null> {
-  // Plain SQL (db/sql.ts): claim the run and its job, read the plan's limits, in one statement.
+  // The transition (lifecycle/query-run-lifecycle.ts): the run, its job and the plan's limits in one statement.
   return sqlSystemTx(db, async (sql) => {
     const [row] = await sql.query<{
       id: string;
       tenantId: string;
+      userId: string;
       sql: string;
       cacheKey: string | null;
       mem: number | null;
@@ -52,23 +60,14 @@ export async function startQueryRun(
       spill: bigint | null;
       rows: bigint | null;
       bytes: bigint | null;
-    }>(
-      `WITH r AS (
-         UPDATE "QueryRun" SET status = 'RUNNING'
-          WHERE id = $1 AND (status = 'QUEUED' OR (status = 'RUNNING' AND $3::boolean))
-         RETURNING id, "tenantId", sql, "cacheKey"),
-       j AS (
-         UPDATE "Job" SET status = 'RUNNING', "startedAt" = $2::timestamptz AT TIME ZONE 'UTC'
-          WHERE "targetId" = $1 AND kind = 'query' AND EXISTS (SELECT 1 FROM r)
-         RETURNING 1)
-       SELECT r.*, q."queryMemoryLimitMb" AS mem, q."queryTimeoutMs" AS timeout, q."querySpillBytesLimit" AS spill,
-              q."resultRowsLimit" AS rows, q."resultBytesLimit" AS bytes
-         FROM r LEFT JOIN "TenantQuota" q ON q."tenantId" = r."tenantId"`,
-      [id, utc(new Date()), opts.retried === true],
-    );
+    }>(CLAIM_RUN_SQL, [id, utc(new Date()), opts.retried === true]);
     if (!row) return null;
     const { mem, timeout, spill, rows, bytes, ...run } = row;
     const d = DEFAULT_LIMITS;
+    // Judged as the reader is now: a policy changed since the run was queued applies to it.
+    const view = await readReaderView(sql, run.tenantId, run.userId);
+    await sql.query(`UPDATE "QueryRun" SET "accessDigest" = $2 WHERE id = $1`, [run.id, view.digest]);
+    const hashes = view.datasets.some((x) => Object.values(x.access.masks).includes("hash"));
     return {
       run,
       limits: {
@@ -78,17 +77,19 @@ export async function startQueryRun(
         resultRowsLimit: rows ?? d.resultRowsLimit,
         resultBytesLimit: bytes ?? d.resultBytesLimit,
       },
-      datasets: await findVisibleDatasets(sql, run.tenantId),
+      datasets: view.datasets,
+      access: {
+        digest: view.digest,
+        attributes: view.principal.attributes,
+        maskingSecret: hashes ? await readMaskingSecret(sql, run.tenantId) : null,
+      },
     };
   });
 }
 
 /** True once the user cancelled the run (the worker checks after it starts listening for cancels). */
 export async function isQueryRunCancelled(db: Db, id: string): Promise<boolean> {
-  const [r] = await sqlSystemTx(db, (sql) =>
-    sql.query<{ status: string }>(`SELECT status::text AS status FROM "QueryRun" WHERE id = $1`, [id]),
-  );
-  return r?.status === "CANCELLED";
+  return (await sqlSystemTx(db, (sql) => readRunStatus(sql, id))) === WORK_STATUS.CANCELLED;
 }
 
 export type QueryOutcome = { durationMs: number; scanBytes: bigint } & (
@@ -111,68 +112,53 @@ export type QueryOutcome = { durationMs: number; scanBytes: bigint } & (
  * Records the outcome, meters the query (count, time, bytes scanned), counts
  * a stored result against the tenant's storage and wakes whoever waits for
  * it (NOTIFY), in one transaction. A run the user cancelled meanwhile stays
- * CANCELLED.
+ * CANCELLED. Returns the run's status after it (a stored result of a run that
+ * did not end SUCCEEDED is the caller's to remove).
  */
 export async function finishQueryRun(
   db: Db,
   run: { id: string; tenantId: string },
   outcome: QueryOutcome,
-): Promise<void> {
+): Promise<string | null> {
   const ok = outcome.status === "SUCCEEDED";
-  // Plain SQL (db/sql.ts): the run, its job and the NOTIFY in one statement. A run
-  // no longer RUNNING (cancelled meanwhile) keeps its status and gets only the timings;
-  // its job then ends CANCELLED.
-  await sqlSystemTx(db, async (sql) => {
-    await sql.query(
-      `WITH r AS (
-         UPDATE "QueryRun" SET
-           "durationMs" = $2::int, "scanBytes" = $3::bigint, "finishedAt" = $4::timestamptz AT TIME ZONE 'UTC',
-           status = CASE WHEN status = 'RUNNING' THEN $5::"JobStatus" ELSE status END,
-           error = CASE WHEN status = 'RUNNING' THEN $6 ELSE error END,
-           columns = CASE WHEN status = 'RUNNING' AND $7 THEN $8::jsonb ELSE columns END,
-           "previewRows" = CASE WHEN status = 'RUNNING' AND $7 THEN $9::jsonb ELSE "previewRows" END,
-           "rowCount" = CASE WHEN status = 'RUNNING' AND $7 THEN $10::bigint ELSE "rowCount" END,
-           "resultKey" = CASE WHEN status = 'RUNNING' AND $7 THEN $11 ELSE "resultKey" END,
-           "resultBytes" = CASE WHEN status = 'RUNNING' AND $7 THEN $12::bigint ELSE "resultBytes" END,
-           "engineMs" = CASE WHEN status = 'RUNNING' AND $7 THEN $15::int ELSE "engineMs" END,
-           "cacheKey" = CASE WHEN status = 'RUNNING' AND $7 AND NOT $13 THEN NULL ELSE "cacheKey" END
-          WHERE id = $1
-         RETURNING status),
-       j AS (
-         UPDATE "Job" SET
-           status = CASE WHEN (SELECT status FROM r) = $5::"JobStatus" THEN $5::"JobStatus" ELSE 'CANCELLED' END,
-           "finishedAt" = $4::timestamptz AT TIME ZONE 'UTC', error = $6
-          WHERE "targetId" = $1 AND kind = 'query'
-         RETURNING 1),
-       s AS (
-         UPDATE "TenantQuota" SET "storageBytesUsed" = "storageBytesUsed" + $12::bigint, "updatedAt" = now()
-          WHERE "tenantId" = $16 AND $7 AND (SELECT status FROM r) = 'SUCCEEDED'
-         RETURNING 1)
-       SELECT 1 AS notified FROM pg_notify($14, $1)`,
-      [
-        run.id,
-        outcome.durationMs,
-        outcome.scanBytes.toString(),
-        utc(new Date()),
-        outcome.status,
-        ok ? null : outcome.error,
-        ok,
-        ok ? JSON.stringify(outcome.columns) : null,
-        ok ? JSON.stringify(outcome.previewRows, jsonSafe) : null,
-        ok ? outcome.rowCount.toString() : null,
-        ok ? outcome.resultKey : null,
-        ok ? outcome.resultBytes.toString() : null,
-        ok ? outcome.cacheable : true,
-        QUERY_DONE_CHANNEL,
-        ok ? outcome.engineMs : null,
-        run.tenantId,
-      ],
+  return sqlSystemTx(db, async (sql) => {
+    // The storage held for the result (reserveQueryResult) becomes usage if the run succeeds, else goes back;
+    // a result larger than what was held must first fit (QUOTA_EXCEEDED: finishRun records a failure).
+    const [row] = await sql.query<{ held: bigint }>(
+      `SELECT "storageReservedBytes" AS held FROM "QueryRun" WHERE id = $1 FOR UPDATE`,
+      [run.id],
     );
+    const held = row?.held ?? 0n;
+    if (ok && outcome.resultBytes > held) {
+      await reserveStoredBytes(sql, run.tenantId, outcome.resultBytes - held, RESULT_OUTPUT);
+    }
+    const reserved = ok && outcome.resultBytes > held ? outcome.resultBytes : held;
+    // The transition (lifecycle/query-run-lifecycle.ts): run, job, storage and NOTIFY in one statement.
+    const [r] = await sql.query<{ status: string }>(FINISH_RUN_SQL, [
+      run.id,
+      outcome.durationMs,
+      outcome.scanBytes.toString(),
+      utc(new Date()),
+      outcome.status,
+      ok ? null : outcome.error,
+      ok,
+      ok ? JSON.stringify(outcome.columns) : null,
+      ok ? JSON.stringify(outcome.previewRows, jsonSafe) : null,
+      ok ? outcome.rowCount.toString() : null,
+      ok ? outcome.resultKey : null,
+      ok ? outcome.resultBytes.toString() : null,
+      ok ? outcome.cacheable : true,
+      QUERY_DONE_CHANNEL,
+      ok ? outcome.engineMs : null,
+      run.tenantId,
+      reserved.toString(),
+    ]);
     await meterUsage(sql, run.tenantId, [
       { kind: "QUERIES", amount: 1n, ref: run.id },
       { kind: "QUERY_MS", amount: BigInt(outcome.durationMs), ref: run.id },
       { kind: "SCAN_BYTES", amount: outcome.scanBytes, ref: run.id },
     ]);
+    return r?.status ?? null;
   });
 }
 
@@ -182,18 +168,5 @@ export async function finishQueryRun(
  * A run that already ended is left as it is.
  */
 export async function abandonQueryRun(db: Db, id: string, error: string): Promise<void> {
-  await sqlSystemTx(db, (sql) =>
-    sql.query(
-      `WITH r AS (
-         UPDATE "QueryRun" SET status = 'FAILED', error = $2, "finishedAt" = $3::timestamptz AT TIME ZONE 'UTC'
-          WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')
-         RETURNING id),
-       j AS (
-         UPDATE "Job" SET status = 'FAILED', error = $2, "finishedAt" = $3::timestamptz AT TIME ZONE 'UTC'
-          WHERE "targetId" = $1 AND kind = 'query' AND EXISTS (SELECT 1 FROM r)
-         RETURNING 1)
-       SELECT 1 AS notified FROM pg_notify($4, $1)`,
-      [id, error, utc(new Date()), QUERY_DONE_CHANNEL],
-    ),
-  );
+  await sqlSystemTx(db, (sql) => sql.query(FAIL_RUNS_SQL, [[id], error, utc(new Date()), QUERY_DONE_CHANNEL]));
 }

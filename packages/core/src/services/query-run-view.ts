@@ -2,6 +2,8 @@ import type { Tx } from "../db/client";
 import type { Sql } from "../db/sql";
 import { DomainError, notFound } from "../errors";
 import { jobKeys, readLanePositions } from "../job-lanes";
+import { parseResultColumns } from "../lifecycle/query-run-lifecycle";
+import { assertResultReadable } from "./access-read";
 
 type QueryRunRow = NonNullable<Awaited<ReturnType<Tx["queryRun"]["findFirst"]>>>;
 
@@ -10,7 +12,7 @@ type QueryRunRow = NonNullable<Awaited<ReturnType<Tx["queryRun"]["findFirst"]>>>
  * preview rows, and while QUEUED its place in its tenant lane (1 = next).
  */
 export function presentQueryRun(run: QueryRunRow, previewRows: unknown, queuePosition: number | null = null) {
-  const { cacheKey: _key, resultKey: _obj, ...rest } = run;
+  const { cacheKey: _key, resultKey: _obj, accessDigest: _access, ...rest } = run;
   return {
     ...rest,
     previewRows: previewRows as QueryRunRow["previewRows"],
@@ -23,10 +25,18 @@ export type QueryRunView = ReturnType<typeof presentQueryRun>;
 /** Every column of "QueryRun", as a select list for plain SQL reading a whole run (`r` is its alias). */
 export const QUERY_RUN_COLUMNS = `r.id, r."tenantId", r."userId", r.sql, r.status::text AS status, r.columns, r."previewRows",
   r."rowCount", r."durationMs", r."engineMs", r.error, r."createdAt", r."finishedAt", r."cacheKey", r."cachedFromId",
-  r."resultKey", r."resultBytes", r."scanBytes", r."savedQueryId"`;
+  r."resultKey", r."resultBytes", r."scanBytes", r."savedQueryId", r."accessDigest"`;
 
-/** One run of the tenant, or null; a cache hit reads its preview from the run it reuses (one round trip). */
-export async function readQueryRun(sql: Sql, tenantId: string, id: string): Promise<QueryRunView | null> {
+/**
+ * One run of the tenant, or null; a cache hit reads its preview from the run it reuses (one round trip).
+ * With `reader` (an actor id), a run computed under other access than the reader's is refused.
+ */
+export async function readQueryRun(
+  sql: Sql,
+  tenantId: string,
+  id: string,
+  reader: string | null = null,
+): Promise<QueryRunView | null> {
   const [r] = await sql.query<QueryRunRow & { sourcePreview: unknown }>(
     `SELECT ${QUERY_RUN_COLUMNS}, src."previewRows" AS "sourcePreview"
        FROM "QueryRun" r
@@ -35,6 +45,7 @@ export async function readQueryRun(sql: Sql, tenantId: string, id: string): Prom
     [id, tenantId],
   );
   if (!r) return null;
+  if (reader !== null) await assertResultReadable(sql, tenantId, reader, r.accessDigest);
   const { sourcePreview, ...run } = r;
   // A second round trip only while the run waits (the grid polls a running query).
   const key = jobKeys.query(run.id);
@@ -47,12 +58,42 @@ export async function readQueryRun(sql: Sql, tenantId: string, id: string): Prom
  * (`ownerId`: itself, or the run a cache hit reuses); `doing` ends the refusal
  * for a run without a result ("read", "download").
  */
-export async function resultOwner(tx: Tx, tenantId: string, id: string, doing: string) {
+export async function resultOwner(tx: Tx, tenantId: string, id: string, doing: string, reader: string) {
   const run = await tx.queryRun.findFirst({
     where: { id, tenantId },
-    select: { id: true, status: true, cachedFromId: true, columns: true, rowCount: true, resultKey: true },
+    select: {
+      accessDigest: true,
+      id: true,
+      status: true,
+      cachedFromId: true,
+      columns: true,
+      rowCount: true,
+      resultKey: true,
+      resultBytes: true,
+    },
   });
   if (!run) throw notFound("query");
+  await assertResultReadable(tx, tenantId, reader, run.accessDigest);
+  return checkResultRun(run, doing);
+}
+
+/** A run's stored result, or why there is none to `doing` (removed by retention, not SUCCEEDED). */
+export function checkResultRun<
+  R extends {
+    id: string;
+    status: string;
+    cachedFromId: string | null;
+    resultKey: string | null;
+    resultBytes: bigint | null;
+    columns: unknown;
+  },
+>(run: R, doing: string) {
+  if (run.status === "SUCCEEDED" && !run.resultKey && run.resultBytes !== null) {
+    throw new DomainError(
+      "BAD_REQUEST",
+      "This result was removed under the workspace's retention policy; run the query again.",
+    );
+  }
   if (run.status !== "SUCCEEDED" || !run.resultKey) {
     throw new DomainError("BAD_REQUEST", `This query has no result to ${doing}.`);
   }
@@ -60,6 +101,6 @@ export async function resultOwner(tx: Tx, tenantId: string, id: string, doing: s
     ...run,
     ownerId: run.cachedFromId ?? run.id,
     resultKey: run.resultKey,
-    columns: run.columns as { name: string }[],
+    columns: parseResultColumns(run.columns),
   };
 }

@@ -1,20 +1,25 @@
 import type { Db } from "../db/client";
-import { waitUntilDone, type NotifyListener } from "../db/notify-listener";
+import type { NotifyListener } from "../db/notify-listener";
+import { cancelQueryRunRow } from "../lifecycle/query-run-lifecycle";
+import { waitForRow } from "../lifecycle/wait-for-row";
+import { isDone, WORK_STATUS } from "../lifecycle/work-status";
 import { tenantTx } from "../db/scoped";
-import { sqlTenantTx, utc } from "../db/sql";
+import { sqlTenantTx, utc, withWriterTurn } from "../db/sql";
 import { notFound } from "../errors";
 import { jobKeys, removeWaitingJob } from "../job-lanes";
 import { addJob, QUERY_CANCEL_CHANNEL, QUERY_DONE_CHANNEL } from "../jobs";
 import { newId } from "../keys";
 import { checkSqlText } from "../sql-check";
+import { assertQueryable } from "../tiering/queryable";
 import { requireActive, requirePermission, type TenantCtx } from "../tenant-context";
 import { appendAudit, auditFromCtx } from "./audit-service";
 import { cacheKeyFor, createRunFromCache } from "./query-cache-service";
 import { readQueryRun, type QueryRunView } from "./query-run-view";
 import { assertJobSlot } from "./quota-service";
-import { findVisibleDatasets } from "./visible-datasets";
+import { readReaderView } from "./access-read";
 
-const DONE = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
+/** How long a new run waits for its workspace's job-slot lock before it is told to retry. */
+export const JOB_SLOT_LOCK_WAIT_MS = 2_000;
 
 /**
  * Answers from the result cache when the same SQL already ran over the same
@@ -30,49 +35,55 @@ export async function createQueryRun(
   requirePermission(ctx, "query.run");
   requireActive(ctx);
   const text = checkSqlText(input.sql);
-  // Plain SQL (db/sql.ts): this transaction is on every query's path.
-  return sqlTenantTx(db, ctx.tenantId, async (sql) => {
-    const savedQueryId = input.savedQueryId ?? null;
-    if (savedQueryId) {
-      const [saved] = await sql.query(
-        `SELECT id FROM "SavedQuery" WHERE id = $1 AND "tenantId" = $2 AND ("ownerId" = $3 OR shared)`,
-        [savedQueryId, ctx.tenantId, ctx.actor.id],
-      );
-      if (!saved) throw notFound("saved query");
-    }
-    const { cacheKey, fingerprint } = await cacheKeyFor(sql, ctx, text);
-    if (input.useCache !== false) {
-      const hit = await createRunFromCache(sql, ctx, { sql: text, cacheKey, savedQueryId, started });
-      if (hit) return { id: hit.id, cached: hit };
-    }
-    await assertJobSlot(sql, ctx.tenantId, { scan: true });
-    const id = newId();
-    // The run and its job row in one statement.
-    await sql.query(
-      `WITH r AS (
-         INSERT INTO "QueryRun" (id, "tenantId", "userId", sql, "cacheKey", "savedQueryId", "createdAt")
-         VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz AT TIME ZONE 'UTC')
+  // Plain SQL (db/sql.ts): this transaction is on every query's path. It ends in the audit chain's
+  // workspace lock, so it takes a writer's turn: waiting runs never hold every pool connection.
+  return withWriterTurn(db, () =>
+    sqlTenantTx(db, ctx.tenantId, async (sql) => {
+      const savedQueryId = input.savedQueryId ?? null;
+      if (savedQueryId) {
+        const [saved] = await sql.query(
+          `SELECT id FROM "SavedQuery" WHERE id = $1 AND "tenantId" = $2 AND ("ownerId" = $3 OR shared)`,
+          [savedQueryId, ctx.tenantId, ctx.actor.id],
+        );
+        if (!saved) throw notFound("saved query");
+      }
+      const { cacheKey, fingerprint, accessDigest } = await cacheKeyFor(sql, ctx, text);
+      if (input.useCache !== false) {
+        const hit = await createRunFromCache(sql, ctx, { sql: text, cacheKey, accessDigest, savedQueryId, started });
+        if (hit) return { id: hit.id, cached: hit };
+      }
+      // A cached result needs no data; a fresh run needs every dataset it names warm.
+      await assertQueryable(sql, ctx.tenantId, text);
+      // Waiting behind the workspace's other admissions is bounded: past it, 429 + Retry-After.
+      await assertJobSlot(sql, ctx.tenantId, { scan: true, lockWaitMs: JOB_SLOT_LOCK_WAIT_MS });
+      const id = newId();
+      // The run and its job row in one statement.
+      await sql.query(
+        `WITH r AS (
+         INSERT INTO "QueryRun" (id, "tenantId", "userId", sql, "cacheKey", "savedQueryId", "createdAt", "accessDigest")
+         VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz AT TIME ZONE 'UTC', $9)
          RETURNING id)
        INSERT INTO "Job" (id, "tenantId", kind, "targetId", "createdBy", "createdAt")
        SELECT $8, $2, 'query', r.id, $3, $7::timestamptz AT TIME ZONE 'UTC' FROM r
        RETURNING id`,
-      [id, ctx.tenantId, ctx.actor.id, text, cacheKey, savedQueryId, utc(new Date()), newId()],
-    );
-    // The key (the run id is new, nothing to deduplicate) finds the job for its place in line.
-    await addJob(
-      sql,
-      "query",
-      { queryRunId: id, fingerprint },
-      { jobKey: jobKeys.query(id), maxAttempts: 1, priority: -10, tenantId: ctx.tenantId },
-    );
-    await appendAudit(sql, auditFromCtx(ctx, "query.run", id, { sql: text.slice(0, 2000) }));
-    return { id, cached: null };
-  });
+        [id, ctx.tenantId, ctx.actor.id, text, cacheKey, savedQueryId, utc(new Date()), newId(), accessDigest],
+      );
+      // The key (the run id is new, nothing to deduplicate) finds the job for its place in line.
+      await addJob(
+        sql,
+        "query",
+        { queryRunId: id, fingerprint },
+        { jobKey: jobKeys.query(id), maxAttempts: 1, priority: -10, tenantId: ctx.tenantId },
+      );
+      await appendAudit(sql, auditFromCtx(ctx, "query.run", id, { sql: text.slice(0, 2000) }));
+      return { id, cached: null };
+    }),
+  );
 }
 
 /** One run of this tenant; a cache hit carries the preview rows of the run it reuses. */
 export async function getQueryRunById(db: Db, ctx: TenantCtx, id: string): Promise<QueryRunView> {
-  const run = await sqlTenantTx(db, ctx.tenantId, (sql) => readQueryRun(sql, ctx.tenantId, id));
+  const run = await sqlTenantTx(db, ctx.tenantId, (sql) => readQueryRun(sql, ctx.tenantId, id, ctx.actor.id));
   if (!run) throw notFound("query");
   return run;
 }
@@ -114,15 +125,12 @@ export async function waitForQueryRun(
   timeoutMs: number,
   listener?: NotifyListener | null,
 ): Promise<QueryRunView> {
-  let run: QueryRunView | null = null;
-  await waitUntilDone({
+  const run = await waitForRow({
     id,
     timeoutMs,
     listener,
-    check: async () => {
-      run = await sqlTenantTx(db, ctx.tenantId, (sql) => readQueryRun(sql, ctx.tenantId, id));
-      return !run || DONE.has(run.status);
-    },
+    read: () => sqlTenantTx(db, ctx.tenantId, (sql) => readQueryRun(sql, ctx.tenantId, id, ctx.actor.id)),
+    settled: (r) => isDone(r.status),
   });
   if (!run) throw notFound("query");
   return run;
@@ -142,32 +150,29 @@ export async function cancelQueryRun(db: Db, ctx: TenantCtx, id: string): Promis
       select: { userId: true, status: true },
     });
     if (!run) throw notFound("query");
-    if (DONE.has(run.status)) return { status: run.status };
-    const now = new Date();
-    await tx.queryRun.updateMany({
-      where: { id, status: { in: ["QUEUED", "RUNNING"] } },
-      data: { status: "CANCELLED", error: "Cancelled.", finishedAt: now },
-    });
-    await tx.job.updateMany({
-      where: { targetId: id, kind: "query", status: { in: ["QUEUED", "RUNNING"] } },
-      data: { status: "CANCELLED", finishedAt: now, error: "Cancelled." },
-    });
-    if (run.status === "QUEUED") await removeWaitingJob(tx, jobKeys.query(id));
+    if (isDone(run.status)) return { status: run.status };
+    await cancelQueryRunRow(tx, id, new Date());
+    if (run.status === WORK_STATUS.QUEUED) await removeWaitingJob(tx, jobKeys.query(id));
     await appendAudit(tx, auditFromCtx(ctx, "query.cancel", id, { ranBy: run.userId }));
     await tx.$executeRaw`SELECT pg_notify(${QUERY_CANCEL_CHANNEL}, ${id}), pg_notify(${QUERY_DONE_CHANNEL}, ${id})`;
-    return { status: "CANCELLED" };
+    return { status: WORK_STATUS.CANCELLED };
   });
 }
 
 /** What the SQL editor offers: every dataset a query can see, with its columns. */
 export async function findQuerySchema(db: Db, ctx: TenantCtx) {
   requirePermission(ctx, "query.read");
-  const datasets = await tenantTx(db, ctx.tenantId, (tx) => findVisibleDatasets(tx, ctx.tenantId));
+  const { datasets } = await tenantTx(db, ctx.tenantId, (tx) => readReaderView(tx, ctx.tenantId, ctx.actor.id));
   return datasets.map((d) => ({
     datasetId: d.datasetId,
     name: d.name,
     version: d.version,
-    rowCount: d.rowCount,
-    columns: d.columns,
+    // Under a row filter the stored count is of rows this reader may not see.
+    rowCount: d.access.rowFilters.length ? null : d.rowCount,
+    // A masked column is what the reader's view returns: text, except a nullified one.
+    columns: d.columns.map((c) => {
+      const mask = d.access.masks[c.name];
+      return mask && mask !== "nullify" ? { ...c, type: "VARCHAR", masked: mask } : mask ? { ...c, masked: mask } : c;
+    }),
   }));
 }

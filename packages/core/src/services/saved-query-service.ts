@@ -1,6 +1,8 @@
 import { z } from "zod";
+import { CHART_KINDS } from "@scrollintel/shared/chart-spec";
 import { Prisma, type Db, type Tx } from "../db/client";
 import { tenantTx } from "../db/scoped";
+import { sqlTenantReadOnce } from "../db/sql";
 import { DomainError, notFound } from "../errors";
 import { checkSqlText } from "../sql-check";
 import { hasPermission, requirePermission, type TenantCtx } from "../tenant-context";
@@ -8,7 +10,7 @@ import { appendAudit, auditFromCtx } from "./audit-service";
 
 /** A chart as saved with a query: which columns go where. */
 export const ZChartSpec = z.object({
-  kind: z.enum(["bar", "line", "area", "scatter", "pie"]),
+  kind: z.enum(CHART_KINDS),
   x: z.string().max(300),
   y: z.array(z.string().max(300)).max(12),
   series: z.string().max(300).nullable().default(null),
@@ -46,6 +48,19 @@ const SELECT = {
   updatedAt: true,
 } as const;
 
+/** A row as SELECT picks it. */
+interface SavedQueryRow {
+  id: string;
+  name: string;
+  description: string;
+  sql: string;
+  chart: unknown;
+  shared: boolean;
+  ownerId: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 /** Saved queries the caller may see: their own, and everything shared within the tenant. */
 function visibleTo(ctx: TenantCtx) {
   return { tenantId: ctx.tenantId, OR: [{ ownerId: ctx.actor.id }, { shared: true }] };
@@ -57,8 +72,15 @@ function present<T extends { ownerId: string; chart: unknown }>(ctx: TenantCtx, 
 
 export async function findSavedQueries(db: Db, ctx: TenantCtx) {
   requirePermission(ctx, "query.read");
-  const rows = await tenantTx(db, ctx.tenantId, (tx) =>
-    tx.savedQuery.findMany({ where: visibleTo(ctx), orderBy: { updatedAt: "desc" }, take: 500, select: SELECT }),
+  // Plain SQL in one round trip (db/sql.ts): the query page lists these on every visit.
+  const rows = await sqlTenantReadOnce<SavedQueryRow>(
+    db,
+    ctx.tenantId,
+    (lit) =>
+      `SELECT id, name, description, sql, chart, shared, "ownerId", "createdAt", "updatedAt"
+         FROM "SavedQuery"
+        WHERE "tenantId" = ${lit(ctx.tenantId)} AND ("ownerId" = ${lit(ctx.actor.id)} OR shared)
+        ORDER BY "updatedAt" DESC LIMIT 500`,
   );
   return rows.map((q) => present(ctx, q));
 }

@@ -49,7 +49,7 @@ describe("upload lifecycle", () => {
       createUpload(t.db, ctxOf(analyst), { filename: "big.csv", sizeBytes: 61n * MB }),
     ).rejects.toMatchObject({
       code: "QUOTA_EXCEEDED",
-      message: "File is 61.0 MB; the largest file this workspace accepts is 60.0 MB.",
+      message: "File is 61.0 MiB; the largest file this workspace accepts is 60.0 MiB.",
     });
     expect(await t.db.upload.count()).toBe(rows);
   });

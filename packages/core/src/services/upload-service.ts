@@ -1,23 +1,58 @@
 import type { Db } from "../db/client";
 import { DomainError, notFound } from "../errors";
-import { jobKeys } from "../job-lanes";
-import { addJob } from "../jobs";
+import { ZIngestOptions, type IngestOptions } from "../ingest-options";
+import { parseUploadIntake, ZUploadIntake, type UploadIntake } from "../intake-options";
 import { assertId, newId, uploadKey } from "../keys";
 import type { StorageDriver } from "../storage/storage-driver";
-import { requireActive, requirePermission, SYSTEM_ACTOR, type TenantCtx } from "../tenant-context";
+import {
+  hasPermission,
+  requireActive,
+  requirePermission,
+  SYSTEM_ACTOR,
+  type Access,
+  type TenantCtx,
+} from "../tenant-context";
+import { requireVisibleDataset } from "./reader-access";
 import { appendAudit, auditFromCtx } from "./audit-service";
 import { assertAppendTarget, createDatasetFromUpload } from "./dataset-service";
+import { beginIntake } from "./intake-service";
 import { commitStorage, releaseStorage, reserveStorage } from "./quota-service";
 import { systemTx, tenantTx } from "../db/scoped";
+import { DEFAULT_RETENTION, readRetentionPolicy } from "../retention-policy";
 
 export const MAX_FILENAME = 255;
-/** An unfinished upload with no request for this long is abandoned: its bytes and reservation are released. */
-export const UPLOAD_IDLE_EXPIRY_MS = 24 * 60 * 60 * 1000;
+/**
+ * An unfinished upload with no request for this long is abandoned (the default; each tenant's
+ * TenantRetention.uploadHours applies in the sweep): its bytes and reservation are released.
+ */
+export const UPLOAD_IDLE_EXPIRY_MS = DEFAULT_RETENTION.uploadHours * 60 * 60 * 1000;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-/** When an unfinished upload last touched at `lastActivityAt` expires (tus Upload-Expires). */
-export function uploadExpiresAt(lastActivityAt: Date): Date {
-  return new Date(lastActivityAt.getTime() + UPLOAD_IDLE_EXPIRY_MS);
+/** When an unfinished upload last touched at `lastActivityAt` expires (tus Upload-Expires), under `uploadHours`. */
+export function uploadExpiresAt(lastActivityAt: Date, uploadHours = DEFAULT_RETENTION.uploadHours): Date {
+  return new Date(lastActivityAt.getTime() + uploadHours * 60 * 60 * 1000);
+}
+
+/** How long this tenant keeps an idle unfinished upload (its retention policy), in hours. */
+export async function findUploadHours(db: Db, tenantId: string): Promise<number> {
+  return (await tenantTx(db, tenantId, (tx) => readRetentionPolicy(tx, tenantId))).uploadHours;
+}
+
+/** Reading options sent as upload metadata (JSON text), validated; refusals say which option is wrong. */
+export function parseUploadOptions(json: string | null | undefined): IngestOptions | undefined {
+  if (!json) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    throw new DomainError("BAD_REQUEST", "Metadata options must be a JSON object.");
+  }
+  const r = ZIngestOptions.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new DomainError("BAD_REQUEST", `Metadata options: ${i.path.join(".") || "options"}: ${i.message}`);
+  }
+  return r.data;
 }
 
 export interface NewUpload {
@@ -39,6 +74,10 @@ export async function createUpload(
     sizeBytes: bigint;
     expectedSha256?: string | null;
     appendToDatasetId?: string;
+    /** Reading options for the version this upload becomes (unset: detected, or as the dataset read last). */
+    options?: IngestOptions;
+    /** Preview first, and what to do with a file the tenant already has (intake-options.ts). */
+    intake?: Partial<UploadIntake>;
   },
 ): Promise<NewUpload> {
   requirePermission(ctx, "upload.create");
@@ -53,7 +92,11 @@ export async function createUpload(
   const storageKey = uploadKey(ctx.tenantId, uploadId);
   await tenantTx(db, ctx.tenantId, async (tx) => {
     // Append: the finished upload becomes the next version of this dataset (see dataset-service).
-    if (input.appendToDatasetId) await assertAppendTarget(tx, ctx.tenantId, input.appendToDatasetId);
+    if (input.appendToDatasetId) {
+      // First: a dataset the caller's access policy hides is NOT_FOUND, before any answer about its state.
+      await requireVisibleDataset(tx, ctx, { datasetId: input.appendToDatasetId, what: "dataset" });
+      await assertAppendTarget(tx, ctx.tenantId, input.appendToDatasetId);
+    }
     await reserveStorage(tx, ctx.tenantId, input.sizeBytes);
     await tx.upload.create({
       data: {
@@ -66,6 +109,8 @@ export async function createUpload(
         storageKey,
         expectedSha256,
         datasetId: input.appendToDatasetId ?? null,
+        ingestOptions: input.options ? (ZIngestOptions.parse(input.options) as object) : undefined,
+        intake: ZUploadIntake.parse(input.intake ?? {}),
       },
     });
     await appendAudit(tx, auditFromCtx(ctx, "upload.create", uploadId, { filename, sizeBytes: input.sizeBytes }));
@@ -98,6 +143,30 @@ export async function touchUpload(db: Db, tenantId: string, uploadId: string) {
 }
 
 /**
+ * Who may act on an upload after its creation, checked on every request: the
+ * permission to upload, and either having started it (the same user or key)
+ * or upload.manage (owners and admins, keys with the admin scope as well).
+ */
+export function requireUploadActor(ctx: TenantCtx, upload: { createdBy: string }, access: Access): void {
+  requirePermission(ctx, "upload.create");
+  if (upload.createdBy !== ctx.actor.id && !hasPermission(ctx, "upload.manage")) {
+    throw new DomainError("FORBIDDEN", "This upload was started by someone else; only they or an admin can change it.");
+  }
+  if (access === "write") requireActive(ctx);
+}
+
+/**
+ * touchUpload for a caller: the upload is checked against `ctx`
+ * (requireUploadActor) before its activity is marked. NOT_FOUND for another
+ * tenant's upload.
+ */
+export async function touchUploadAs(db: Db, ctx: TenantCtx, uploadId: string, access: Access) {
+  const u = await getUploadById(db, ctx.tenantId, uploadId);
+  requireUploadActor(ctx, u, access);
+  return touchUpload(db, ctx.tenantId, uploadId);
+}
+
+/**
  * The finish transaction: Upload=COMPLETE, quota committed, Dataset and
  * version QUEUED, Job row and the ingest job, all or nothing. Idempotent: a
  * second call returns the dataset made by the first.
@@ -110,8 +179,13 @@ export async function finishUpload(
   return tenantTx(db, ctx.tenantId, async (tx) => {
     const u = await tx.upload.findFirst({ where: { id: input.uploadId, tenantId: ctx.tenantId } });
     if (!u) throw notFound("upload");
+    requireUploadActor(ctx, u, "read");
+    // Already finished: naming its dataset again changes nothing. Finishing starts an ingest: a write.
     if (u.status === "COMPLETE" && u.datasetId) return { datasetId: u.datasetId };
+    requireActive(ctx);
     if (u.status !== "CREATED") throw new DomainError("CONFLICT", `Upload is ${u.status.toLowerCase()}.`);
+    // An append checked at creation is checked again: the policy may hide the dataset by now.
+    if (u.datasetId) await requireVisibleDataset(tx, ctx, { datasetId: u.datasetId, what: "dataset" });
     if (input.storedBytes !== u.sizeBytes) {
       throw new DomainError("BAD_REQUEST", `Upload stored ${input.storedBytes} bytes but declared ${u.sizeBytes}.`);
     }
@@ -123,8 +197,13 @@ export async function finishUpload(
     await commitStorage(tx, ctx.tenantId, u.reservedBytes, u.sizeBytes);
     const { datasetId, versionId } = await createDatasetFromUpload(tx, ctx, u);
     await tx.upload.update({ where: { id: u.id }, data: { datasetId } });
-    const jobOpts = { jobKey: jobKeys.ingest(versionId), tenantId: ctx.tenantId };
-    await addJob(tx, "ingest", { datasetVersionId: versionId }, jobOpts);
+    // The ingest job, or first the inspect step (preview to review, duplicate check).
+    await beginIntake(
+      tx,
+      { id: versionId, tenantId: ctx.tenantId, datasetId },
+      parseUploadIntake(u.intake),
+      !!u.datasetId,
+    );
     await appendAudit(tx, auditFromCtx(ctx, "upload.complete", u.id, { datasetId, sizeBytes: u.sizeBytes }));
     return { datasetId };
   });
@@ -148,8 +227,9 @@ export async function abandonUpload(
 
 /**
  * The expiry sweep (worker cron): every unfinished upload idle longer than
- * `idleMs` becomes EXPIRED, gives its reservation back and loses its bytes.
- * Uploads whose tus lease is live are skipped, and the status change
+ * its tenant's `uploadHours` (TenantRetention; `idleMs` overrides it for
+ * every tenant) becomes EXPIRED, gives its reservation back and loses its
+ * bytes. Uploads whose tus lease is live are skipped, and the status change
  * re-checks the idle time, so a request that arrives meanwhile wins.
  */
 export async function expireIdleUploads(
@@ -157,18 +237,23 @@ export async function expireIdleUploads(
   storage: StorageDriver,
   opts: { now?: Date; idleMs?: number; limit?: number } = {},
 ): Promise<{ expired: number; releasedBytes: bigint }> {
-  const cutoff = new Date((opts.now ?? new Date()).getTime() - (opts.idleMs ?? UPLOAD_IDLE_EXPIRY_MS));
+  const now = opts.now ?? new Date();
+  const fixedMs = opts.idleMs ?? null;
   const stale = await systemTx(
     db,
-    (tx) => tx.$queryRaw<{ id: string; tenantId: string; storageKey: string }[]>`
-      SELECT u."id", u."tenantId", u."storageKey" FROM "Upload" u
-       WHERE u."status" = 'CREATED' AND u."lastActivityAt" < ${cutoff}
+    (tx) => tx.$queryRaw<{ id: string; tenantId: string; storageKey: string; idleMs: number }[]>`
+      SELECT u."id", u."tenantId", u."storageKey", idle."ms"::float8 AS "idleMs" FROM "Upload" u
+        LEFT JOIN "TenantRetention" p ON p."tenantId" = u."tenantId"
+        CROSS JOIN LATERAL (SELECT COALESCE(${fixedMs}::bigint,
+          COALESCE(p."uploadHours", ${DEFAULT_RETENTION.uploadHours}::int)::bigint * 3600000) AS ms) idle
+       WHERE u."status" = 'CREATED' AND u."lastActivityAt" + make_interval(secs => idle.ms / 1000.0) < ${now}
          AND NOT EXISTS (SELECT 1 FROM "UploadLease" l WHERE l."key" = u."storageKey" AND l."expiresAt" > now())
        ORDER BY u."lastActivityAt" LIMIT ${opts.limit ?? 500}`,
   );
   let expired = 0;
   let releasedBytes = 0n;
   for (const s of stale) {
+    const cutoff = new Date(now.getTime() - s.idleMs);
     const released = await tenantTx(db, s.tenantId, async (tx) => {
       const u = await tx.upload.findFirst({ where: { id: s.id, tenantId: s.tenantId } });
       const n = await tx.upload.updateMany({

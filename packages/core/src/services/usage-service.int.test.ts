@@ -45,6 +45,34 @@ describe("usage metering", () => {
   });
 });
 
+describe("daily usage", () => {
+  it("shows today from the ledger at once, before any roll-up, equal to the monthly totals", async () => {
+    const v = await createMember(t.db, await createTenant(t.db), "VIEWER");
+    await tenantTx(t.db, v.tenantId, (tx) =>
+      meterUsage(tx, v.tenantId, [
+        { kind: "QUERIES", amount: 1n },
+        { kind: "SCAN_BYTES", amount: 12_000_000n },
+      ]),
+    );
+    await tenantTx(t.db, v.tenantId, (tx) => meterUsage(tx, v.tenantId, [{ kind: "QUERIES", amount: 1n }]));
+    const { findUsageDaily } = await import("./usage-report-service");
+    const ctx = {
+      tenantId: v.tenantId,
+      role: "VIEWER" as const,
+      actor: { type: "USER" as const, id: v.id },
+      suspended: false,
+    };
+    const days = await findUsageDaily(t.db, ctx, 30);
+    expect(await t.db.usageDaily.count({ where: { tenantId: v.tenantId } })).toBe(0);
+    expect(days).toHaveLength(30);
+    expect(days.at(-1)).toMatchObject({ QUERIES: 2, SCAN_BYTES: 12_000_000 });
+    const m = await t.db.usageMonthly.findUniqueOrThrow({
+      where: { tenantId_month: { tenantId: v.tenantId, month: monthKey() } },
+    });
+    expect(days.at(-1)!.QUERIES).toBe(m.queries);
+  });
+});
+
 describe("usage roll-up", () => {
   it("folds the ledger into daily totals, idempotently", async () => {
     const { rollupUsageDaily, findUsageDaily } = await import("./usage-report-service");

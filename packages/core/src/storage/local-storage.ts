@@ -75,8 +75,8 @@ export class LocalStorage implements StorageDriver {
       .filter((k) => k.startsWith(prefix) && !/\.tmp-[0-9a-f]+$/.test(k))
       .sort();
     for (const key of keys) {
-      const s = await this.stat(key);
-      if (s) yield s;
+      const s = await fsp.stat(this.resolve(key)).catch(() => null);
+      if (s?.isFile()) yield { key, size: s.size, modifiedAt: s.mtime };
     }
   }
 

@@ -12,12 +12,27 @@ import {
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
+import { addSseMiddleware, type SseParams } from "./s3-sse";
 import type { StorageDriver, StoredObject } from "./storage-driver";
 import { withStorageRetry } from "./storage-retry";
 
 /** Parts of 16 MiB, 4 at a time: a put holds at most 64 MiB in memory and reaches 160 GiB in 10,000 parts. */
 const PUT_PART_BYTES = 16 * 1024 * 1024;
 const PUT_QUEUE = 4;
+/** S3's limit is 10,000 parts; a little room for a size that grew since it was measured. */
+const MAX_PARTS = 9_000;
+const MiB = 1024 * 1024;
+
+/**
+ * Part size and parallelism for an object of `sizeBytes`: 16 MiB parts while
+ * they reach, else parts of size/9,000 sent two at a time: a 1 TiB object
+ * holds about 234 MiB in memory (117 MiB parts), S3's largest (5 TiB) about 1.2 GiB.
+ */
+export function putPartPlan(sizeBytes?: number): { partSize: number; queueSize: number } {
+  const need = Math.ceil((sizeBytes ?? 0) / MAX_PARTS / MiB) * MiB;
+  if (need <= PUT_PART_BYTES) return { partSize: PUT_PART_BYTES, queueSize: PUT_QUEUE };
+  return { partSize: need, queueSize: need > 64 * MiB ? 2 : PUT_QUEUE };
+}
 /** Each request (a put's parts included) is tried this often by the SDK, with its own backoff. */
 const SDK_MAX_ATTEMPTS = 5;
 /** Idempotent calls are tried again on transient failures for this long before the error stands. */
@@ -37,11 +52,12 @@ export class S3Storage implements StorageDriver {
   private readonly probeClient: S3Client;
   private readonly retryWaitMs: number;
 
-  constructor(opts: S3ClientConfig & { bucket: string; retryWaitMs?: number }) {
-    const { bucket, retryWaitMs, ...clientConfig } = opts;
+  constructor(opts: S3ClientConfig & { bucket: string; retryWaitMs?: number; sse?: SseParams | null }) {
+    const { bucket, retryWaitMs, sse, ...clientConfig } = opts;
     this.bucket = bucket;
     this.retryWaitMs = retryWaitMs ?? RETRY_WAIT_MS;
     this.client = new S3Client({ maxAttempts: SDK_MAX_ATTEMPTS, ...clientConfig });
+    addSseMiddleware(this.client, sse ?? null);
     this.probeClient = new S3Client({ ...clientConfig, maxAttempts: 1 });
   }
 
@@ -58,13 +74,12 @@ export class S3Storage implements StorageDriver {
     return withStorageRetry(fn, this.retryWaitMs);
   }
 
-  async put(key: string, body: Readable): Promise<void> {
+  async put(key: string, body: Readable, opts: { sizeBytes?: number } = {}): Promise<void> {
     // A multipart upload becomes visible only on CompleteMultipartUpload; a failed one is aborted.
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.bucket, Key: key, Body: body },
-      partSize: PUT_PART_BYTES,
-      queueSize: PUT_QUEUE,
+      ...putPartPlan(opts.sizeBytes),
       leavePartsOnError: false,
     });
     await upload.done();
@@ -89,11 +104,17 @@ export class S3Storage implements StorageDriver {
     let token: string | undefined;
     do {
       const r = await this.send(() =>
-        this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token })),
+        this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: prefix,
+            ContinuationToken: token,
+          }),
+        ),
       );
       const page = (r.Contents ?? [])
         .filter((o) => o.Key)
-        .map((o) => ({ key: o.Key!, size: Number(o.Size ?? 0) }))
+        .map((o) => ({ key: o.Key!, size: Number(o.Size ?? 0), modifiedAt: o.LastModified }))
         .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       yield* page;
       token = r.IsTruncated ? r.NextContinuationToken : undefined;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestS3, type TestS3 } from "../../../../test/s3-server";
 import { parseConfig } from "../config";
 import { createStorage } from "./create-storage";
-import type { StorageDriver } from "./storage-driver";
+import type { StorageDriver, StoredObject } from "./storage-driver";
 
 async function readAll(r: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -95,6 +95,16 @@ describe.each(Object.keys(drivers))("StorageDriver on %s", (name) => {
     ]);
     expect(await keys(s, `${root}list/d`)).toHaveLength(4);
     expect(await keys(s, `${root}list/nothing/`)).toEqual([]);
+  });
+
+  it("lists sizes and last-modified times (what reconciliation compares)", async () => {
+    const before = Date.now() - 5_000;
+    await s.put(`${root}sized/a`, Readable.from([Buffer.from("12345")]));
+    const listed: StoredObject[] = [];
+    for await (const o of s.list(`${root}sized/`)) listed.push(o);
+    expect(listed).toHaveLength(1);
+    expect(listed[0]!.size).toBe(5);
+    expect(listed[0]!.modifiedAt!.getTime()).toBeGreaterThan(before);
   });
 
   it("deletes one object, a missing one quietly, and a whole prefix", async () => {

@@ -3,6 +3,8 @@ import type { Readable } from "node:stream";
 export interface StoredObject {
   key: string;
   size: number;
+  /** When the object was last written (listings fill it; reconciliation's grace period reads it). */
+  modifiedAt?: Date;
 }
 
 /**
@@ -11,10 +13,14 @@ export interface StoredObject {
  */
 export interface StorageDriver {
   readonly kind: "local" | "s3";
-  /** Writes an object from a stream; the object appears only when complete. */
-  put(key: string, body: Readable): Promise<void>;
+  /**
+   * Writes an object from a stream; the object appears only when complete.
+   * `sizeBytes`, when known, lets S3 pick parts large enough for the object (10,000 parts at most).
+   */
+  put(key: string, body: Readable, opts?: { sizeBytes?: number }): Promise<void>;
   get(key: string): Promise<Readable>;
   stat(key: string): Promise<StoredObject | null>;
+  /** Every object under the prefix with size and modifiedAt, streamed page by page, in key order per page. */
   list(prefix: string): AsyncIterable<StoredObject>;
   delete(key: string): Promise<void>;
   deletePrefix(prefix: string): Promise<number>;

@@ -1,0 +1,2 @@
+// Moved to the client-safe shared package; this path stays for existing imports.
+export * from "@scrollintel/shared/archive-status";

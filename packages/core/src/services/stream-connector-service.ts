@@ -1,0 +1,181 @@
+import { Readable } from "node:stream";
+import type { Config } from "../config";
+import type { Db } from "../db/client";
+import { sqlSystemTx, sqlTenantTx } from "../db/sql";
+import { addJob } from "../jobs";
+import { newId, streamSegmentKey } from "../keys";
+import { requireLiveStreamTarget } from "./stream-trash";
+import type { StorageDriver } from "../storage/storage-driver";
+import { decryptSecret } from "../stream/connector-secrets";
+import type { NatsConnectorConfig, NatsCredentials, SourceBatch } from "../stream/source-connector";
+import { countStreamRate } from "../stream/stream-pressure";
+import { writeSegment } from "../stream/write-segment";
+import { compactJobKey } from "./event-ingest-service";
+import { releaseReservedBytes, reserveStoredBytes, settleStoredBytes } from "./stored-bytes";
+import { meterUsage } from "./usage-service";
+
+export function connectorJobKey(connectorId: string): string {
+  return `stream-connector:${connectorId}`;
+}
+
+export interface LoadedConnector {
+  id: string;
+  tenantId: string;
+  datasetId: string;
+  status: string;
+  position: bigint;
+  config: NatsConnectorConfig;
+  credentials: NatsCredentials | null;
+}
+
+/** For the worker: the connector with its credentials decrypted, or null once deleted. */
+export async function loadConnector(db: Db, config: Config, id: string): Promise<LoadedConnector | null> {
+  const [c] = await sqlSystemTx(db, (sql) =>
+    sql.query<{
+      id: string;
+      tenantId: string;
+      datasetId: string;
+      status: string;
+      position: bigint;
+      config: unknown;
+      secret: string | null;
+    }>(`SELECT id, "tenantId", "datasetId", status, position, config, secret FROM "StreamConnector" WHERE id = $1`, [
+      id,
+    ]),
+  );
+  if (!c) return null;
+  const credentials = c.secret ? (JSON.parse(decryptSecret(c.secret, config)) as NatsCredentials) : null;
+  return { ...c, config: c.config as NatsConnectorConfig, credentials };
+}
+
+export async function recordConnectorError(db: Db, id: string, error: string | null): Promise<void> {
+  await sqlSystemTx(db, (sql) =>
+    sql.query(
+      `UPDATE "StreamConnector" SET "lastError" = $2, "updatedAt" = now() AT TIME ZONE 'UTC' WHERE id = $1 RETURNING 1 AS ok`,
+      [id, error],
+    ),
+  );
+}
+
+/** Each message as one NDJSON line: pretty-printed JSON is re-serialized; anything else stays a line (a reject). */
+function toNdjson(messages: Uint8Array[]): Buffer {
+  const lines = messages.map((m) => {
+    const text = Buffer.from(m).toString("utf8");
+    try {
+      return JSON.stringify(JSON.parse(text));
+    } catch {
+      return text.replace(/[\r\n]+/g, " ");
+    }
+  });
+  return Buffer.from(lines.join("\n") + "\n");
+}
+
+/**
+ * One pulled batch as a segment, exactly once: the segment row, its storage
+ * and usage, the compaction job and the connector's new position commit
+ * together, and only if the position is still the one the batch follows.
+ */
+export async function commitConnectorBatch(
+  db: Db,
+  storage: StorageDriver,
+  c: LoadedConnector,
+  batch: SourceBatch,
+): Promise<boolean> {
+  const body = toNdjson(batch.messages);
+  const reserved = BigInt(body.length);
+  await sqlTenantTx(db, c.tenantId, (sql) => reserveStoredBytes(sql, c.tenantId, reserved, "connector events"));
+  const segmentId = newId();
+  const key = streamSegmentKey(c.tenantId, c.datasetId, segmentId, "ndjson");
+  const release = async () => {
+    await storage.delete(key).catch(() => undefined);
+    await sqlTenantTx(db, c.tenantId, (sql) => releaseReservedBytes(sql, c.tenantId, reserved));
+  };
+  let seg;
+  try {
+    seg = await writeSegment(storage, {
+      key,
+      body: Readable.from([body]),
+      encoding: "identity",
+      maxBytes: body.length,
+      maxDecodedBytes: body.length,
+    });
+  } catch (e) {
+    await release();
+    throw e;
+  }
+  const written = seg;
+  const ok = await commitBatchRow(db, c, batch, { segmentId, key, reserved, written }).catch(async (e: unknown) => {
+    // A COMMIT whose answer was lost may have landed: only a segment that is not there is undone.
+    const landed = await sqlSystemTx(db, (sql) =>
+      sql.query(`SELECT 1 AS ok FROM "StreamSegment" WHERE id = $1`, [segmentId]),
+    ).catch(() => [1]);
+    if (!landed.length) await release().catch(() => undefined);
+    throw e;
+  });
+  if (!ok) await release();
+  else c.position = batch.last;
+  return ok;
+}
+
+async function commitBatchRow(
+  db: Db,
+  c: LoadedConnector,
+  batch: SourceBatch,
+  s: {
+    segmentId: string;
+    key: string;
+    reserved: bigint;
+    written: { bytes: number; records: number; decodedBytes: number };
+  },
+): Promise<boolean> {
+  const { segmentId, key, reserved, written } = s;
+  return sqlTenantTx(db, c.tenantId, async (sql) => {
+    // Only while still running, with the settings and target this batch was pulled under (an edit or a pause wins).
+    const moved = await sql.query(
+      `UPDATE "StreamConnector" SET position = $3, "lastError" = NULL, "updatedAt" = now() AT TIME ZONE 'UTC',
+              "lastMessageAt" = now() AT TIME ZONE 'UTC', "recordsConsumed" = "recordsConsumed" + $6, pending = $7
+        WHERE id = $1 AND position = $2 AND status = 'ACTIVE' AND config = $4::jsonb AND "datasetId" = $5
+        RETURNING 1 AS ok`,
+      [
+        c.id,
+        c.position.toString(),
+        batch.last.toString(),
+        JSON.stringify(c.config),
+        c.datasetId,
+        written.records,
+        batch.pending?.toString() ?? null,
+      ],
+    );
+    if (!moved.length) return false; // another consumer committed these messages first, or the settings changed
+    await requireLiveStreamTarget(sql, c.datasetId);
+    await sql.query(
+      `INSERT INTO "StreamSegment" (id, "tenantId", "datasetId", key, format, bytes, records, "idempotencyKey", "createdAt")
+       VALUES ($1, $2, $3, $4, 'ndjson', $5, $6, $7, now() AT TIME ZONE 'UTC') RETURNING 1 AS ok`,
+      [
+        segmentId,
+        c.tenantId,
+        c.datasetId,
+        key,
+        written.bytes,
+        written.records,
+        `connector:${c.id}:${batch.first}-${batch.last}`,
+      ],
+    );
+    await settleStoredBytes(sql, c.tenantId, { reserved, actual: BigInt(written.bytes), what: "connector events" });
+    await meterUsage(sql, c.tenantId, [
+      { kind: "INGEST_BYTES", amount: BigInt(written.bytes), ref: c.datasetId },
+      { kind: "INGEST_ROWS", amount: BigInt(written.records), ref: c.datasetId },
+    ]);
+    await countStreamRate(sql, { tenantId: c.tenantId, records: written.records, bytes: written.decodedBytes });
+    await sql.query(`UPDATE "Dataset" SET "lastEventAt" = now() AT TIME ZONE 'UTC' WHERE id = $1 RETURNING 1 AS ok`, [
+      c.datasetId,
+    ]);
+    await addJob(
+      sql,
+      "stream-compact",
+      { datasetId: c.datasetId },
+      { jobKey: compactJobKey(c.datasetId), maxAttempts: 25, jobKeyMode: "preserve_run_at" },
+    );
+    return true;
+  });
+}

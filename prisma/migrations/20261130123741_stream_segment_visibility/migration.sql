@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "StreamSegment" ADD COLUMN     "visibleAtRows" BIGINT;
