@@ -4,6 +4,8 @@ import fsp from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Config } from "@scrollintel/core/config";
+import { tenantOfKey } from "@scrollintel/core/keys";
+import { isEncrypted } from "@scrollintel/core/storage/encrypted-storage";
 import type { StorageDriver } from "@scrollintel/core/storage/storage-driver";
 
 /** Files used this recently are never evicted: a query may be reading them. */
@@ -17,7 +19,10 @@ export function cacheRoot(config: Config): string {
  * A path DuckDB can open for a stored object: the object itself on local
  * storage, else a copy in the worker's size-bounded cache (the hot tier over
  * S3). Dataset objects never change under a key (versions get new keys), so
- * a cached copy is valid for as long as it exists.
+ * a cached copy is valid for as long as it exists. With encryption on, the
+ * cache (under tenants/{tenantId}/, so per tenant) holds the only decrypted
+ * copies; a tenant whose keys were destroyed loses its cached copies on the
+ * next use instead of being served from them.
  */
 export async function localPathFor(deps: { storage: StorageDriver; config: Config }, key: string): Promise<string> {
   const direct = deps.storage.localPath(key);
@@ -26,12 +31,11 @@ export async function localPathFor(deps: { storage: StorageDriver; config: Confi
   const dest = path.resolve(root, key);
   if (!dest.startsWith(root + path.sep)) throw new Error(`key escapes the cache: ${key}`);
   const now = new Date();
-  try {
-    await fsp.utimes(dest, now, now); // marks it recently used for eviction
-    return dest;
-  } catch {
-    // not cached yet
-  }
+  const cached = await fsp.utimes(dest, now, now).then(
+    () => true, // marks it recently used for eviction
+    () => false, // not cached yet
+  );
+  if (cached && (await keyStillExists(deps.storage, key, root))) return dest;
   await fsp.mkdir(path.dirname(dest), { recursive: true });
   const tmp = `${dest}.tmp-${randomBytes(6).toString("hex")}`;
   try {
@@ -43,6 +47,15 @@ export async function localPathFor(deps: { storage: StorageDriver; config: Confi
   }
   await evictCache(root, deps.config.WORKER_CACHE_BYTES);
   return dest;
+}
+
+/** Whether a cached copy may still be served: its tenant's keys must exist (crypto-shredding). */
+async function keyStillExists(storage: StorageDriver, key: string, root: string): Promise<boolean> {
+  if (!isEncrypted(storage)) return true;
+  const tenantId = tenantOfKey(key);
+  if (tenantId && (await storage.keyring.hasKeys(tenantId))) return true;
+  if (tenantId) await fsp.rm(path.join(root, "tenants", tenantId), { recursive: true, force: true });
+  return false;
 }
 
 /** Local paths for several keys, fetched one at a time so a big dataset does not open hundreds of streams. */

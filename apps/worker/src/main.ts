@@ -3,23 +3,42 @@ import { createDb, guardPoolErrors } from "@scrollintel/core/db/client";
 import { NotifyListener } from "@scrollintel/core/db/notify-listener";
 import { PatientPool } from "@scrollintel/core/db/patient-pool";
 import { QUERY_CANCEL_CHANNEL } from "@scrollintel/core/jobs";
+import { getPoolOf } from "@scrollintel/core/db/sql";
 import { createLogger } from "@scrollintel/core/logger";
-import { createStorage } from "@scrollintel/core/storage/create-storage";
+import { createTenantStorage } from "@scrollintel/core/storage/create-tenant-storage";
+import { registerPoolMetrics } from "@scrollintel/core/metrics/pool-metrics";
+import { registerQueueMetrics } from "@scrollintel/core/metrics/queue-metrics";
+import { workerMetrics } from "@scrollintel/core/metrics/worker-metrics";
+import { startTracing } from "@scrollintel/core/tracing-setup";
 import { loadWorkerConfig } from "./env";
 import { SpareDuck } from "./duck/spare-duck";
+import { registerDiskMetrics, registerDuckMetrics } from "./duck-metrics";
 import { startHealthServer } from "./health-server";
+import { observeTasks } from "./observe-task";
 import { PoolTracker } from "./liveness/pool-tracker";
 import { startLiveness } from "./liveness/start-liveness";
 import { installProcessGuards } from "./process-guards";
 import { startRunner } from "./runner/start-runner";
 import { superviseRunner, waitUntilAnswers } from "./runner/supervise-runner";
+import { makeArchiveDatasetsTask } from "./tasks/archive-datasets";
+import { makeExpireResultsTask } from "./tasks/expire-results";
+import { makeDiscardVersionTask } from "./tasks/discard-version";
 import { makeExpireUploadsTask } from "./tasks/expire-uploads";
 import { makeIngestTask } from "./tasks/ingest";
+import { makeInspectUploadTask } from "./tasks/inspect-upload";
 import { makeMaintenanceTask } from "./tasks/maintenance";
 import { makeEnginePool, makeQueryTask } from "./tasks/query";
 import { makeQueryExportTask } from "./tasks/query-export";
 import { makeQueryPageTask } from "./tasks/query-page";
+import { makeReconcileStorageTask } from "./tasks/reconcile-storage";
+import { makeRestoreDatasetTask } from "./tasks/restore-dataset";
+import { makeStreamCompactTask } from "./tasks/stream-compact";
+import { makeStreamConnectorTask } from "./tasks/stream-connector";
+import { makeTrashSweepTask } from "./tasks/trash-sweep";
+import { makePurgeTenantTask } from "./tasks/purge-tenant";
+import { makeReencryptTenantTask } from "./tasks/reencrypt-tenant";
 import { makeUsageRollupTask } from "./tasks/usage-rollup";
+import { makeVersionRetentionTask } from "./tasks/version-retention";
 import type { WorkerDeps } from "./worker-deps";
 
 /** How long a tenant's engine process and sandboxed DuckDB instance stay open (warm) after its last query. */
@@ -27,6 +46,7 @@ const SESSION_IDLE_MS = 60_000;
 
 async function main() {
   const config = loadWorkerConfig();
+  const tracing = startTracing({ serviceName: "scrollintel-worker", config });
   const log = createLogger({ name: "worker", level: config.LOG_LEVEL });
   installProcessGuards(log);
   if (!config.DATABASE_URL)
@@ -48,29 +68,55 @@ async function main() {
   spareDuck.warm();
   const engines = makeEnginePool({ config, log }, SESSION_IDLE_MS);
   engines.warm();
-  const storage = createStorage(config);
+  const storage = createTenantStorage(config, db);
   const deps: WorkerDeps = { config, db, storage, log, cancels, spareDuck, engines };
-  const taskList = {
+  const taskList = observeTasks({
     ingest: makeIngestTask(deps),
+    "inspect-upload": makeInspectUploadTask(deps),
     query: makeQueryTask(deps),
     "query-page": makeQueryPageTask(deps),
     "query-export": makeQueryExportTask(deps),
     "usage-rollup": makeUsageRollupTask(deps),
     maintenance: makeMaintenanceTask(deps),
     "expire-uploads": makeExpireUploadsTask(deps),
-  };
-  const health = await startHealthServer({ db: probeDb, storage, port: config.WORKER_HEALTH_PORT });
-  const addr = health.address();
-  log.info({ healthPort: typeof addr === "object" && addr ? addr.port : null }, "worker started");
-
-  const tracker = new PoolTracker();
-  const liveness = startLiveness({ db: probeDb, storage, log, ids: () => tracker.ids() });
+    "archive-datasets": makeArchiveDatasetsTask(deps),
+    "restore-dataset": makeRestoreDatasetTask(deps),
+    "reconcile-storage": makeReconcileStorageTask(deps),
+    "expire-results": makeExpireResultsTask(deps),
+    "discard-version": makeDiscardVersionTask(deps),
+    "stream-compact": makeStreamCompactTask(deps),
+    "stream-connector": makeStreamConnectorTask(deps),
+    "trash-sweep": makeTrashSweepTask(deps),
+    "purge-tenant": makePurgeTenantTask(deps),
+    "reencrypt-tenant": makeReencryptTenantTask(deps),
+    "version-retention": makeVersionRetentionTask(deps),
+  });
   const jobPool = new PatientPool(
     { connectionString: config.DATABASE_URL, max: config.WORKER_CONCURRENCY + 4 },
     config.WORKER_DB_WAIT_MS,
     onConnectionError,
   );
   guardPoolErrors(jobPool, onConnectionError);
+  const metrics = workerMetrics();
+  registerQueueMetrics(metrics.registry, () => getPoolOf(probeDb));
+  registerPoolMetrics(metrics.registry, () => ({ app: getPoolOf(db), probe: getPoolOf(probeDb), jobs: jobPool }));
+  registerDiskMetrics(metrics.registry, config.dataDir);
+  registerDuckMetrics(metrics.registry, {
+    workDir: path.join(config.dataDir, "work"),
+    enginePids: () => engines.pids(),
+  });
+  const health = await startHealthServer({
+    db: probeDb,
+    storage,
+    port: config.WORKER_HEALTH_PORT,
+    host: config.WORKER_HEALTH_HOST,
+    metrics: { registry: metrics.registry, token: config.METRICS_TOKEN },
+  });
+  const addr = health.address();
+  log.info({ healthPort: typeof addr === "object" && addr ? addr.port : null }, "worker started");
+
+  const tracker = new PoolTracker();
+  const liveness = startLiveness({ db: probeDb, storage, log, ids: () => tracker.ids() });
   const stopping = new AbortController();
   stopOnSignals(stopping, log);
   await superviseRunner({
@@ -84,7 +130,7 @@ async function main() {
   await cancels.close();
   await engines.close();
   await spareDuck.close();
-  await Promise.allSettled([db.$disconnect(), probeDb.$disconnect(), jobPool.end()]);
+  await Promise.allSettled([db.$disconnect(), probeDb.$disconnect(), jobPool.end(), tracing?.shutdown()]);
   log.info("worker stopped");
 }
 

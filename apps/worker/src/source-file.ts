@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
+import { forEachRawChunk } from "./duck/decoded-stream";
 import type { StorageDriver } from "@scrollintel/core/storage/storage-driver";
 
 /**
@@ -17,9 +18,10 @@ export async function localCopyOf(storage: StorageDriver, key: string, scratchDi
   return dest;
 }
 
+/** One read into a reused buffer: a stream's fresh chunk per read cost as much CPU as the hash (measured). */
 export async function sha256File(file: string): Promise<string> {
   const h = createHash("sha256");
-  await pipeline(fs.createReadStream(file, { highWaterMark: 4 * 1024 * 1024 }), h);
+  await forEachRawChunk(file, (b) => h.update(b));
   return h.digest("hex");
 }
 

@@ -3,8 +3,9 @@ import path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { lit } from "./open-duck";
 
-export const PART_FILE_BYTES = "256MB";
 const PROGRESS_POLL_MS = 250;
+/** The one part a conversion writes. */
+const PART_FILE = "part-0.parquet";
 
 export interface ConvertedParts {
   dir: string;
@@ -13,8 +14,12 @@ export interface ConvertedParts {
 }
 
 /**
- * Streams `selectSql` through DuckDB into zstd Parquet parts of bounded
- * size in `outDir` (emptied first, so a retry starts clean). While it runs,
+ * Streams `selectSql` through DuckDB into one zstd Parquet part in `outDir`
+ * (emptied first, so a retry starts clean), rows in the source's order.
+ * One file, because DuckDB keeps insertion order only then: with
+ * FILE_SIZE_BYTES its writers fill parts in parallel and a part's first row
+ * is wherever a thread happened to be (measured: part 0 began at row
+ * 202,778 of 3,000,000, and row ranges of parts overlapped). While it runs,
  * `onProgress` gets DuckDB's own estimate of how far the scan is (0..100).
  */
 export async function convertToParquet(
@@ -24,6 +29,7 @@ export async function convertToParquet(
   onProgress: (percent: number) => void = () => {},
 ): Promise<ConvertedParts> {
   fs.rmSync(outDir, { recursive: true, force: true });
+  fs.mkdirSync(outDir, { recursive: true });
   const timer = setInterval(() => {
     const p = conn.progress.percentage;
     if (p >= 0) onProgress(p);
@@ -31,27 +37,20 @@ export async function convertToParquet(
   let rows: bigint;
   try {
     const r = await conn.runAndReadAll(
-      `COPY (${selectSql}) TO ${lit(outDir)} ` +
-        `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880, FILE_SIZE_BYTES ${lit(PART_FILE_BYTES)}, FILENAME_PATTERN 'part-{i}')`,
+      `COPY (${selectSql}) TO ${lit(path.join(outDir, PART_FILE))} ` +
+        `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`,
     );
     rows = BigInt(String(r.getRows()[0]?.[0] ?? 0));
   } finally {
     clearInterval(timer);
   }
-  const files = fs.existsSync(outDir)
-    ? fs
-        .readdirSync(outDir)
-        .filter((f) => f.endsWith(".parquet"))
-        .sort((a, b) => partIndex(a) - partIndex(b))
-    : [];
-  return { dir: outDir, files: files.map((f) => path.join(outDir, f)), rows };
+  const file = path.join(outDir, PART_FILE);
+  // No rows, no part (as before one file was written per part): an empty version stores nothing.
+  if (rows === 0n) fs.rmSync(file, { force: true });
+  return { dir: outDir, files: fs.existsSync(file) ? [file] : [], rows };
 }
 
-function partIndex(file: string): number {
-  return Number(/part-(\d+)/.exec(file)?.[1] ?? 0);
-}
-
-/** Column names and types (from the footers) and first rows of Parquet files. */
+/** Column names and types (from the footers) and first rows of Parquet files (for an append, the base's). */
 export async function describeParts(conn: DuckDBConnection, files: string[], previewRows: number) {
   const src = `read_parquet([${files.map(lit).join(",")}])`;
   const cols = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${src}`)).getRowObjectsJson();
@@ -60,6 +59,8 @@ export async function describeParts(conn: DuckDBConnection, files: string[], pre
       `SELECT coalesce(sum(num_rows), 0)::BIGINT AS n FROM parquet_file_metadata([${files.map(lit).join(",")}])`,
     )
   ).getRowObjectsJson();
+  // Without ORDER BY, DuckDB returns a scan's rows in file order (preserve_insertion_order, on by default),
+  // so these are the first part's first rows, the file's own since the conversion keeps its order.
   const preview = (await conn.runAndReadAll(`SELECT * FROM ${src} LIMIT ${previewRows}`)).getRowObjectsJson();
   return {
     columns: cols.map((c) => ({ name: String(c.column_name), type: String(c.column_type) })),

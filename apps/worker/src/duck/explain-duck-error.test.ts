@@ -21,9 +21,26 @@ describe("errors that say where", () => {
     );
   });
 
-  it("explains a ragged file the sniffer read as one column", () => {
-    const msg = raggedFileError("a,b,c\n1,2,3\n4,5\n", [{ name: "a,b,c", type: "VARCHAR" }]);
-    expect(msg).toMatch(/line 1 has 3 ","-separated fields but line 3 has 2/);
-    expect(raggedFileError("name\nAda\n", [{ name: "name", type: "VARCHAR" }])).toBeNull();
+  it("names the ragged line counting fields the way a CSV reader does", () => {
+    const rows = Array.from({ length: 200 }, (_, i) => `${i + 1},"Item ${i + 1}, deluxe",1.10,2024-01-02`);
+    rows[76] += ",extra"; // file line 78 (line 1 is the header)
+    const msg = raggedFileError(["id,item,price,date", ...rows].join("\n") + "\n");
+    expect(msg).toMatch(/line 78 has 5 ","-separated fields where line 1 has 4/);
+    expect(msg).toMatch(/"skip"/);
+    expect(raggedFileError("name\nAda\n")).toBeNull();
+    expect(raggedFileError('a,b\n"x\ny",2\n3,4\n')).toBeNull();
+    expect(raggedFileError("a;b\n1;2\n3\n", { delimiter: ";" })).toMatch(/line 3 has 1 ";"-separated fields/);
+  });
+
+  it("advises skip only for rows that do not fit, never for the file's layout", () => {
+    const cols = new Error(
+      "Invalid Input Error: CSV Error on Line: 5\nOriginal Line: 1,2,3\nExpected Number of Columns: 2 Found: 3",
+    );
+    expect(explainDuckError(cols, "a.csv")).toMatch(/line 5, Expected Number of Columns.*"skip"/);
+    const quote = new Error(
+      'Invalid Input Error: CSV Error on Line: 9\nOriginal Line: "abc\nValue with unterminated quote found.',
+    );
+    expect(explainDuckError(quote, "a.csv")).toMatch(/line 9.*quote and escape characters/);
+    expect(explainDuckError(quote, "a.csv")).not.toMatch(/skip/);
   });
 });

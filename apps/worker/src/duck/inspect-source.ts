@@ -1,72 +1,128 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { cutRows } from "./cut-cells";
+import { firstRaggedRecord, likelyDelimiter, recordShapes } from "./csv-records";
+import { flattenColumns } from "./flatten-columns";
 import { lit } from "./open-duck";
-import { readExpression, type Col, type ReadSpec } from "./source-sql";
+import { buildProjection, csvDialectArgs, readExpression, type Col, type ReadSpec } from "./source-sql";
 
 export interface Inspection {
   columns: Col[];
   /** First rows as DuckDB reads them, JSON-safe: the schema preview. */
   sample: Record<string, unknown>[];
-  dialect?: { delimiter: string; quote: string; header: boolean; newLine: string; skipRows: number };
+  dialect?: {
+    delimiter: string;
+    quote: string;
+    escape: string;
+    comment: string;
+    header: boolean;
+    newLine: string;
+    skipRows: number;
+  };
 }
 
 const SAMPLE_ROWS = 20;
-const DELIMITERS = [",", ";", "\t", "|"];
+
+const delimName = (d: string) => (d === "\t" ? "tab" : `"${d}"`);
+
+/**
+ * Where the head's records stop agreeing on their field count, counted the
+ * way a CSV reader does (a delimiter inside quotes is part of the value), as
+ * a sentence; null when they all agree.
+ */
+export function raggedLines(head: string, opts: { delimiter?: string; quote?: string } = {}): string | null {
+  const quote = opts.quote ?? '"';
+  const text = head.replace(/^\uFEFF/, "");
+  const delim = opts.delimiter
+    ? { delim: opts.delimiter === "\\t" ? "\t" : opts.delimiter }
+    : likelyDelimiter(text, quote);
+  if (!delim) return null;
+  const ragged = firstRaggedRecord(recordShapes(text, delim.delim, quote));
+  if (!ragged) return null;
+  const name = delimName(delim.delim);
+  return (
+    `line ${ragged.odd.line} has ${ragged.odd.fields} ${name}-separated fields where line ${ragged.first.line} has ` +
+    `${ragged.first.fields} (a delimiter inside quotes counted as part of its value)`
+  );
+}
 
 /**
  * DuckDB's sniffer gives up on a ragged file by reading each line as one
- * text column. When the header line plainly holds a delimiter, say so and
- * where the field counts differ, instead of ingesting one useless column.
+ * text column, or fails outright once the delimiter is set. Either way, say
+ * which line breaks the pattern; the bad-row policy "skip" then reads the
+ * rest (the sniffer tolerates the odd lines when errors are ignored).
  */
-export function raggedFileError(head: string, columns: Col[]): string | null {
-  if (columns.length !== 1 || columns[0]!.type !== "VARCHAR") return null;
-  const lines = head
-    .replace(/^\uFEFF/, "")
-    .split(/\r?\n/)
-    .slice(0, 50);
-  const first = lines[0] ?? "";
-  const delim = DELIMITERS.map((d) => ({ d, n: first.split(d).length })).sort((a, b) => b.n - a.n)[0]!;
-  if (delim.n < 2) return null;
-  const name = delim.d === "\t" ? "tab" : `"${delim.d}"`;
-  const odd = lines.findIndex((l, i) => i > 0 && l !== "" && l.split(delim.d).length !== delim.n);
-  const where =
-    odd > 0
-      ? `line 1 has ${delim.n} ${name}-separated fields but line ${odd + 1} has ${lines[odd]!.split(delim.d).length}`
-      : "";
-  return (
-    `Could not tell the columns apart: the lines do not all have the same number of fields` +
-    (where ? ` (${where})` : "") +
-    `. Choose the delimiter (${name}?) and the bad-row policy "skip" to keep the well-formed rows, then re-ingest.`
-  );
+export function raggedFileError(head: string, opts: { delimiter?: string; quote?: string } = {}): string | null {
+  const where = raggedLines(head, opts);
+  if (!where) return null;
+  return `Could not tell the columns apart: ${where}. Choose the bad-row policy "skip" to leave such lines out (they are listed as rejects), or fix the file, and re-ingest.`;
 }
 
 async function rows(conn: DuckDBConnection, sql: string) {
   return (await conn.runAndReadAll(sql)).getRowObjectsJson();
 }
 
+async function sniffDialect(conn: DuckDBConnection, spec: ReadSpec): Promise<Inspection["dialect"]> {
+  const args = [lit(spec.file), `compression = ${lit(spec.compression)}`, ...csvDialectArgs(spec.options)];
+  if (spec.options.badRows === "skip") args.push("ignore_errors = true");
+  const s = (await rows(conn, `FROM sniff_csv(${args.join(", ")})`))[0]!;
+  return {
+    delimiter: String(s.Delimiter),
+    quote: String(s.Quote),
+    escape: String(s.Escape),
+    comment: String(s.Comment),
+    header: Boolean(s.HasHeader),
+    newLine: String(s.NewLineDelimiter),
+    skipRows: Number(s.SkipRows),
+  };
+}
+
+/** A sniffer failure on a CSV file, said with the line that breaks the pattern when there is one. */
+function explainSniffFailure(e: unknown, spec: ReadSpec, head: string): never {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (!/Error when sniffing file/.test(msg)) throw e;
+  const ragged = spec.options.badRows === "skip" ? null : raggedFileError(head, spec.options);
+  if (ragged) throw new Error(ragged);
+  throw new Error(
+    "Could not work out how the file is laid out (delimiter, quote and escape characters). " +
+      "Choose them under Reading options and re-ingest.",
+  );
+}
+
 /** Columns, dialect and first rows of a source, before anything is converted. */
 export async function inspectSource(conn: DuckDBConnection, spec: ReadSpec, head: string): Promise<Inspection> {
-  const plain: ReadSpec = { ...spec, types: undefined, rejects: undefined };
+  const csv = spec.format === "csv";
+  // Skip: the sniffer and the schema must tolerate the lines that will become rejects.
+  const plain: ReadSpec = {
+    ...spec,
+    types: undefined,
+    rejects: undefined,
+    ignoreErrors: csv && spec.options.badRows === "skip",
+  };
   let dialect: Inspection["dialect"];
-  if (spec.format === "csv") {
-    const args = [lit(spec.file), `compression = ${lit(spec.compression)}`];
-    const d = spec.options.delimiter;
-    if (d) args.push(`delim = ${lit(d === "\\t" ? "\t" : d)}`);
-    if (spec.options.header !== undefined) args.push(`header = ${spec.options.header}`);
-    const s = (await rows(conn, `FROM sniff_csv(${args.join(", ")})`))[0]!;
-    dialect = {
-      delimiter: String(s.Delimiter),
-      quote: String(s.Quote),
-      header: Boolean(s.HasHeader),
-      newLine: String(s.NewLineDelimiter),
-      skipRows: Number(s.SkipRows),
-    };
+  let described: Record<string, unknown>[];
+  try {
+    if (csv) dialect = await sniffDialect(conn, spec);
+    described = await rows(conn, `DESCRIBE SELECT * FROM ${readExpression(plain)}`);
+  } catch (e) {
+    if (!csv) throw e;
+    explainSniffFailure(e, spec, head);
   }
-  const described = await rows(conn, `DESCRIBE SELECT * FROM ${readExpression(plain)}`);
-  const columns = described.map((c) => ({ name: String(c.column_name), type: String(c.column_type) }));
-  if (spec.format === "csv" && !spec.options.delimiter) {
-    const ragged = raggedFileError(head, columns);
+  const read = described.map((c) => ({ name: String(c.column_name), type: String(c.column_type) }));
+  if (
+    csv &&
+    !spec.options.delimiter &&
+    spec.options.badRows !== "skip" &&
+    read.length === 1 &&
+    read[0]!.type === "VARCHAR"
+  ) {
+    const ragged = raggedFileError(head, spec.options);
     if (ragged) throw new Error(ragged);
   }
-  const sample = await rows(conn, `SELECT * FROM ${readExpression(plain)} LIMIT ${SAMPLE_ROWS}`);
+  const columns: Col[] = spec.options.flatten && !csv ? flattenColumns(read) : read;
+  const select = columns.some((c) => c.path)
+    ? buildProjection({ ...plain, options: { ...spec.options, columns: [] } }, columns).sql
+    : `SELECT * FROM ${readExpression(plain)}`;
+  // A 20 MB field must not go whole into the stored schema preview.
+  const sample = cutRows(await rows(conn, `${select} LIMIT ${SAMPLE_ROWS}`));
   return { columns, sample, dialect };
 }

@@ -10,6 +10,12 @@ export interface SandboxDataset {
   name: string;
   /** Local Parquet paths of the dataset's READY version. */
   paths: string[];
+  /** The dataset's rows when they are not just read_parquet(paths) (streaming datasets: parts plus segments). */
+  sql?: string;
+  /** The view's select list for this reader (masked columns replaced); `*` when absent. */
+  select?: string;
+  /** This reader's row filter (core/access row-filter.ts output), checked again here before it is used. */
+  where?: string | null;
 }
 
 /**
@@ -34,9 +40,7 @@ export async function lockDownSession(
   const dirs = opts.resultDir ? [`${opts.resultDir.replace(/\/+$/, "")}/`] : [];
   await conn.run(`SET allowed_paths = [${allowed.map(lit).join(", ")}]`);
   await conn.run(`SET allowed_directories = [${dirs.map(lit).join(", ")}]`);
-  for (const d of opts.datasets) {
-    await conn.run(`CREATE VIEW ${quoteIdent(d.name)} AS SELECT * FROM read_parquet([${d.paths.map(lit).join(", ")}])`);
-  }
+  for (const d of opts.datasets) await conn.run(await datasetViewSql(conn, d));
   // Extensions, secrets and logging stay off whatever the instance was opened with.
   for (const setting of SANDBOX_SETTINGS) await conn.run(setting);
   if (opts.spillBytesLimit !== undefined) {
@@ -44,6 +48,36 @@ export async function lockDownSession(
   }
   await conn.run("SET enable_external_access = false");
   await conn.run("SET lock_configuration = true");
+}
+
+/**
+ * A dataset's view for this session's reader: masks in the select list, the
+ * row filter in WHERE. The view is the only way user SQL reaches the data, so
+ * no query can see a raw masked value or a filtered row.
+ */
+async function datasetViewSql(conn: DuckDBConnection, d: SandboxDataset): Promise<string> {
+  // A streaming dataset's rows (parts plus pending segments) are masked and filtered the same way.
+  const from = d.sql ? `(${d.sql}) AS rows_of_dataset` : `read_parquet([${d.paths.map(lit).join(", ")}])`;
+  if (d.where) await refuseUnsafeFilter(conn, d.where);
+  const where = d.where ? ` WHERE ${d.where}` : "";
+  return `CREATE VIEW ${quoteIdent(d.name)} AS SELECT ${d.select ?? "*"} FROM ${from}${where}`;
+}
+
+/** A row filter may only compute over the row: allowlisted functions, no tables, no subqueries. */
+async function refuseUnsafeFilter(conn: DuckDBConnection, where: string): Promise<void> {
+  const tree = await serializeSql(conn, `SELECT 1 FROM row_filter_target WHERE ${where}`);
+  if (!tree) throw new DomainError("BAD_REQUEST", "A row filter of this dataset cannot be checked.");
+  const facts = collectSqlFacts(tree);
+  const tables = facts.tables.map((t) => t.name);
+  if (
+    facts.tableFunctions.length ||
+    facts.cteNames.length ||
+    tables.length !== 1 ||
+    tables[0] !== "row_filter_target"
+  ) {
+    throw new DomainError("BAD_REQUEST", "A row filter of this dataset reads other tables.");
+  }
+  await refuseUnlistedSql(conn, { ...facts, tables: [] });
 }
 
 const TYPE_NAMES = Object.fromEntries(

@@ -31,7 +31,8 @@ describe("source-sql", () => {
       { name: "zip", type: "VARCHAR" },
     ]);
     expect(buildProjection(spec("ndjson", { ...o, badRows: "skip" }), src).sql).toMatch(
-      /TRY_CAST.*ignore_errors = true\) WHERE NOT \("id" IS NULL AND "Zip Code" IS NULL\)$/,
+      // All-NULL records are rows: no ignore_errors, no filter (bad lines are taken out before DuckDB reads).
+      /TRY_CAST.*compression = 'uncompressed'\)$/,
     );
   });
 
@@ -55,5 +56,42 @@ describe("source-sql", () => {
       /^SELECT "Zip Code" AS "zip", "id" FROM/,
     );
     expect(() => buildProjection(spec("csv"), src, target)).toThrow(/missing "zip"; not in the dataset: "Zip Code"/);
+  });
+
+  it("passes every reading option to read_csv", () => {
+    const o = {
+      quote: "'",
+      escape: "\\",
+      nullStrings: ["NA", "-"],
+      dateFormat: "%d/%m/%Y",
+      timestampFormat: "%d/%m/%Y %H:%M",
+      maxLineBytes: 30_000_000,
+    };
+    expect(readExpression(spec("csv", o))).toBe(
+      "read_csv('/tmp/it''s.csv', compression = 'uncompressed', quote = '''', escape = '\\', " +
+        "nullstr = ['', 'NA', '-'], dateformat = '%d/%m/%Y', timestampformat = '%d/%m/%Y %H:%M', max_line_size = 30000000, buffer_size = 60000000)",
+    );
+  });
+
+  it("reads each JSON layout with its read_json format, records as large as the line size", () => {
+    expect(readExpression(spec("json"))).toMatch(/format = 'array'/);
+    expect(readExpression(spec("ndjson"))).toMatch(/format = 'newline_delimited'/);
+    expect(readExpression(spec("json-document", { maxLineBytes: 50_000_000 }))).toBe(
+      "read_json('/tmp/it''s.csv', format = 'unstructured', compression = 'uncompressed', maximum_object_size = 50000000)",
+    );
+  });
+
+  it("reads flattened struct fields by path, renamable like any column", () => {
+    const cols = [
+      { name: "id", type: "BIGINT" },
+      { name: "a_b", type: "VARCHAR", path: ["a", "b"] },
+      { name: "a_c_d", type: "BIGINT", path: ["a", "c", "d"] },
+    ];
+    const p = buildProjection(spec("ndjson", { columns: [{ name: "a_c_d", rename: "depth", type: "DOUBLE" }] }), cols);
+    expect(p.sql).toBe(
+      `SELECT "id", struct_extract("a", 'b') AS "a_b", ` +
+        `CAST(struct_extract(struct_extract("a", 'c'), 'd') AS DOUBLE) AS "depth" FROM read_json(` +
+        `'/tmp/it''s.csv', format = 'newline_delimited', compression = 'uncompressed')`,
+    );
   });
 });

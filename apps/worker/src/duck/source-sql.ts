@@ -5,6 +5,8 @@ import { lit } from "./open-duck";
 export interface Col {
   name: string;
   type: string;
+  /** A flattened struct field: the path from the source column down (["a","b"] for a_b). */
+  path?: string[];
 }
 
 export interface ReadSpec {
@@ -14,8 +16,15 @@ export interface ReadSpec {
   options: IngestOptions;
   /** Types forced per source column (CSV parses straight into them, so bad values become rejects). */
   types?: Record<string, string>;
-  /** Where DuckDB keeps skipped CSV rows, when the policy is "skip". */
+  /** Where DuckDB keeps skipped CSV rows: only the bounded example pass (reject-examples.ts) asks for them. */
   rejects?: { table: string; scan: string; limit: number };
+  /** CSV: read past bad lines without recording them (a "skip" ingest; they are counted as read − stored). */
+  ignoreErrors?: boolean;
+}
+
+/** A struct field by its path: struct_extract, never "a"."b", which could name a table's column. */
+export function fieldExpression(path: string[]): string {
+  return path.slice(1).reduce((e, f) => `struct_extract(${e}, ${lit(f)})`, ident(path[0]!));
 }
 
 /** A SQL identifier, quoted. */
@@ -29,20 +38,53 @@ function structLit(m: Record<string, string>): string {
     .join(", ")}}`;
 }
 
+const JSON_FORMATS: Partial<Record<SourceFormat, string>> = {
+  json: "array",
+  ndjson: "newline_delimited",
+  "json-document": "unstructured",
+};
+
+/** "\t" as the form spells tab, as the character DuckDB wants. */
+const char = (c: string) => (c === "\\t" ? "\t" : c);
+
+/** read_csv's dialect arguments from the options (shared with sniff_csv). */
+export function csvDialectArgs(o: IngestOptions): string[] {
+  const args: string[] = [];
+  if (o.delimiter) args.push(`delim = ${lit(char(o.delimiter))}`);
+  if (o.header !== undefined) args.push(`header = ${o.header}`);
+  if (o.quote) args.push(`quote = ${lit(char(o.quote))}`);
+  if (o.escape) args.push(`escape = ${lit(char(o.escape))}`);
+  // Empty fields stay NULL when other null texts are named.
+  if (o.nullStrings.length) args.push(`nullstr = [${["", ...o.nullStrings].map(lit).join(", ")}]`);
+  if (o.dateFormat) args.push(`dateformat = ${lit(o.dateFormat)}`);
+  if (o.timestampFormat) args.push(`timestampformat = ${lit(o.timestampFormat)}`);
+  if (o.maxLineBytes) {
+    // DuckDB's buffer is 16 lines long by default: 512 MB for a 32 MB line, more than a worker's memory
+    // limit may hold. Two lines' worth reads the same file in bounded memory.
+    args.push(`max_line_size = ${o.maxLineBytes}`, `buffer_size = ${Math.max(2 * o.maxLineBytes, CSV_BUFFER_BYTES)}`);
+  }
+  return args;
+}
+
+/** DuckDB's own CSV buffer for its default line size (16 × 2 MB). */
+const CSV_BUFFER_BYTES = 32_000_000;
+
 /** The DuckDB table function that reads the source as the options say. */
 export function readExpression(s: ReadSpec): string {
   // read_json spells "none" as "uncompressed".
   const comp = `compression = ${lit(s.compression === "none" ? "uncompressed" : s.compression)}`;
   if (s.format === "parquet") return `read_parquet(${lit(s.file)})`;
-  if (s.format === "json" || s.format === "ndjson") {
-    const fmt = s.format === "json" ? "array" : "newline_delimited";
-    const skip = s.options.badRows === "skip" ? ", ignore_errors = true" : "";
-    return `read_json(${lit(s.file)}, format = ${lit(fmt)}, ${comp}${skip})`;
+  const jsonFormat = JSON_FORMATS[s.format];
+  if (jsonFormat) {
+    // No ignore_errors: it turns a bad record into NULLs or drops it with its neighbour, uncounted.
+    // Malformed NDJSON lines are taken out (and listed) before DuckDB reads the file (scan-ndjson.ts).
+    // One record may be as large as a line may be long in CSV (default 16 MB).
+    const size = s.options.maxLineBytes ? `, maximum_object_size = ${s.options.maxLineBytes}` : "";
+    return `read_json(${lit(s.file)}, format = ${lit(jsonFormat)}, ${comp}${size})`;
   }
-  const args = [lit(s.file), comp];
-  if (s.options.delimiter) args.push(`delim = ${lit(s.options.delimiter === "\\t" ? "\t" : s.options.delimiter)}`);
-  if (s.options.header !== undefined) args.push(`header = ${s.options.header}`);
+  const args = [lit(s.file), comp, ...csvDialectArgs(s.options)];
   if (s.types && Object.keys(s.types).length) args.push(`types = ${structLit(s.types)}`);
+  if (s.ignoreErrors && !s.rejects) args.push("ignore_errors = true");
   if (s.rejects) {
     args.push(
       "store_rejects = true",
@@ -81,17 +123,13 @@ export function buildProjection(spec: ReadSpec, source: Col[], target?: Col[]): 
     const src = source.find((c) => c.name === m.from)!;
     const cast = castHere && m.type !== src.type;
     const fn = spec.options.badRows === "skip" ? "TRY_CAST" : "CAST";
-    const e = cast ? `${fn}(${ident(m.from)} AS ${m.type})` : ident(m.from);
-    return m.from === m.name && !cast ? e : `${e} AS ${ident(m.name)}`;
+    const from = src.path ? fieldExpression(src.path) : ident(m.from);
+    const e = cast ? `${fn}(${from} AS ${m.type})` : from;
+    return m.from === m.name && !cast && !src.path ? e : `${e} AS ${ident(m.name)}`;
   });
-  // read_json's ignore_errors turns a malformed record into a row of NULLs: leave those out.
-  const json = spec.format === "json" || spec.format === "ndjson";
-  const where =
-    json && spec.options.badRows === "skip" && source.length
-      ? ` WHERE NOT (${source.map((c) => `${ident(c.name)} IS NULL`).join(" AND ")})`
-      : "";
+  // No filter: a record whose values are all NULL is a row like any other.
   return {
-    sql: `SELECT ${exprs.join(", ")} FROM ${readExpression(spec)}${where}`,
+    sql: `SELECT ${exprs.join(", ")} FROM ${readExpression(spec)}`,
     columns: out.map((m) => ({ name: m.name, type: m.type })),
   };
 }

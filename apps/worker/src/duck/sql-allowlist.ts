@@ -112,6 +112,7 @@ function notAvailableText(name: string): string {
   return `Function ${name} is not available in queries.`;
 }
 
+/** Marked as the sandbox's refusal, so the query task audits it (refusal-audit-service). */
 function refusal(message: string): DomainError {
-  return new DomainError("BAD_REQUEST", message);
+  return new DomainError("BAD_REQUEST", message, { sandbox: true });
 }

@@ -52,6 +52,25 @@ describe("tenant sessions", () => {
     await p.closeAll();
   });
 
+  it("gives readers with other access their own instance, each with its own views, and keeps both warm", async () => {
+    const p = pool(60_000);
+    const filtered = spec({
+      policy: "digest-filtered",
+      datasets: [{ name: "sales", paths: [fileA], where: `("id" < 2)` }],
+    });
+    const open = await p.acquire(spec());
+    const narrow = await p.acquire(filtered);
+    expect(await rows(open.conn, "SELECT count(*)::INT AS n FROM sales")).toEqual([{ n: 5 }]);
+    expect(await rows(narrow.conn, "SELECT count(*)::INT AS n FROM sales")).toEqual([{ n: 2 }]);
+    open.release();
+    narrow.release();
+    // Alternating readers reuse their instances instead of retiring each other's.
+    await p.acquire(spec()).then((l) => l.release());
+    await p.acquire(filtered).then((l) => l.release());
+    expect(p.opened).toBe(2);
+    await p.closeAll();
+  });
+
   it("keeps every new connection locked down", async () => {
     const p = pool(60_000);
     await p.acquire(spec()).then((l) => l.release());
@@ -70,7 +89,7 @@ describe("tenant sessions", () => {
     expect(s!.dirs.split(", ").sort()).toEqual(
       [`[${l.resultDir}/`, `${path.join(path.dirname(l.resultDir), `session-${process.pid}-1`, "spill")}/]`].sort(),
     );
-    expect(s!.mem).toBe("122.0 MiB");
+    expect(s!.mem).toBe("128.0 MiB");
     l.release();
     await p.closeAll();
   });

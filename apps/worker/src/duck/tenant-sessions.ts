@@ -10,7 +10,7 @@ export interface SessionSpec {
   tenantId: string;
   /** Digest of the dataset versions the views point at (core/query-cache-key datasetsFingerprint). */
   fingerprint: string;
-  /** The data policy that chose those datasets. */
+  /** The reader's access digest (core/access): readers with other masks, filters or datasets get other instances. */
   policy: string;
   memoryLimitMb: number;
   /** The plan's cap on temporary spill (DuckDB max_temp_directory_size). */
@@ -31,6 +31,7 @@ interface Entry {
   id: number;
   key: string;
   tenantId: string;
+  policy: string;
   dir: string;
   duck: Promise<Duck>;
   active: number;
@@ -116,14 +117,17 @@ export class TenantSessions {
   }
 
   private open(key: string, spec: SessionSpec): Entry {
-    // An older instance of this tenant (other versions or limits) is not handed out again.
-    for (const e of this.entries.values()) if (e.tenantId === spec.tenantId) e.retired = true;
+    // An older instance of this tenant for the same access (other versions or limits) is not handed out again;
+    // instances of readers with another access are kept (idle ones close as usual).
+    for (const e of this.entries.values()) {
+      if (e.tenantId === spec.tenantId && e.policy === spec.policy) e.retired = true;
+    }
     const id = ++this.seq;
     // The pid keeps instances of two engine processes (one dead, one new) apart.
     const dir = path.join(this.opts.workDir, "tenants", spec.tenantId, `session-${process.pid}-${id}`);
     const resultDir = tenantResultDir(this.opts.workDir, spec.tenantId);
     const limits: DuckLimits = {
-      memoryLimit: `${spec.memoryLimitMb}MB`,
+      memoryLimit: `${spec.memoryLimitMb}MiB`, // the plan is in MiB, like every size the UI shows
       threads: this.opts.threads,
       tempDir: path.join(dir, "spill"),
     };
@@ -148,6 +152,7 @@ export class TenantSessions {
       id,
       key,
       tenantId: spec.tenantId,
+      policy: spec.policy,
       dir,
       duck,
       active: 0,

@@ -95,6 +95,12 @@ export class EnginePool {
     return this.engines.get(tenantId)?.proc.pid;
   }
 
+  /** The process ids of every engine (tenants' and the spare), for the memory gauge. */
+  pids(): number[] {
+    const all = [...this.engines.values(), ...(this.spare ? [this.spare] : [])];
+    return all.flatMap((e) => (e.proc.pid && e.proc.connected ? [e.proc.pid] : []));
+  }
+
   /** Keeps a spare engine started from now on, so a tenant's first query does not wait for a process start. */
   warm(): void {
     this.keepSpare = true;

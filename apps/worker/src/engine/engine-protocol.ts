@@ -36,6 +36,8 @@ export type EngineAnswer = { scanBytes: bigint; freshSession: boolean } & (
       error: string;
       /** The engine saw an error after which it should serve no more queries. */
       broken?: boolean;
+      /** The query sandbox refused the statement (not an error of the data or the engine). */
+      refused?: boolean;
     }
 );
 

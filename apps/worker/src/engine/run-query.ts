@@ -37,7 +37,11 @@ export async function runEngineQuery(
   try {
     stopper.attach(lease.conn);
     fs.mkdirSync(path.dirname(q.resultPath), { recursive: true });
-    const sql = await checkUserSql(lease.conn, q.sql, { allowlist: !opts.unlisted });
+    const sql = await checkUserSql(lease.conn, q.sql, { allowlist: !opts.unlisted }).catch((e: unknown) => {
+      // A statement that is not a SELECT, or reaches past the allowlist; a syntax error is no refusal.
+      const refused = isDomainError(e) && (e.code === "FORBIDDEN" || e.details?.sandbox === true);
+      throw refused ? new SandboxRefusal(e.message) : e;
+    });
     const read = await referencedDatasets(
       lease.conn,
       sql,
@@ -55,7 +59,9 @@ export async function runEngineQuery(
   } catch (e) {
     broken = FATAL.test(duckMessage(e));
     fs.rmSync(q.resultPath, { force: true });
-    return { ok: false, scanBytes, freshSession: lease.fresh, broken, ...explainFailure(e, stopper, q) };
+    // The lockdown itself (files, extensions, settings) answers with DuckDB's "Permission Error".
+    const refused = e instanceof SandboxRefusal || /^Permission Error/i.test(duckMessage(e));
+    return { ok: false, scanBytes, freshSession: lease.fresh, broken, refused, ...explainFailure(e, stopper, q) };
   } finally {
     stopper.dispose();
     lease.release(broken);
@@ -105,7 +111,11 @@ async function readPreview(conn: DuckDBConnection, resultPath: string, previewRo
   return { columns, previewRows: cutRows(head.getRowObjectsJson() as Record<string, unknown>[], PREVIEW_BYTES) };
 }
 
+/** The query sandbox refused the statement before it ran (audited as a refusal by the query task). */
+class SandboxRefusal extends Error {}
+
 function explainFailure(e: unknown, stopper: Stopper, q: EngineQuery) {
+  if (e instanceof SandboxRefusal) return { status: "FAILED" as const, error: e.message };
   const msg = duckMessage(e);
   const why = /interrupt/i.test(msg) ? stopper.reason : null;
   if (why === "cancel") return { status: "CANCELLED" as const, error: "Cancelled." };

@@ -4,6 +4,7 @@ import { Logger as GraphileLogger, run, type Runner, type TaskList, type WorkerE
 import type { Logger } from "@scrollintel/core/logger";
 import { CRONTAB } from "../crontab";
 import type { PoolTracker } from "../liveness/pool-tracker";
+import { observeQueueEvents } from "../observe-task";
 
 /**
  * One graphile-worker runner over the given pool. Job results are written in
@@ -20,6 +21,7 @@ export function startRunner(opts: {
 }): Promise<Runner> {
   const events = new EventEmitter() as WorkerEvents;
   opts.tracker.attach(events);
+  observeQueueEvents(events);
   return run({
     pgPool: opts.pgPool,
     concurrency: opts.concurrency,

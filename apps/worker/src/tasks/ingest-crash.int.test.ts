@@ -106,11 +106,9 @@ describe("a worker killed mid-ingest", () => {
     const v = await upload("crashy.csv");
     const first = startWorker();
     await until("conversion under way", 60_000, async () => {
-      const p = (await t.db.datasetVersion.findUniqueOrThrow({ where: { id: v.id } })).progress as {
-        phase?: string;
-        percent?: number;
-      };
-      return p.phase === "converting" && (p.percent ?? 0) > 5;
+      const p = (await t.db.datasetVersion.findUniqueOrThrow({ where: { id: v.id } })).progress as { phase?: string };
+      // Any point of the conversion: a 4M-row file converts in a few seconds, between two progress reports.
+      return p.phase === "converting";
     });
     first.kill("SIGKILL");
     await new Promise((r) => first.once("exit", r));
@@ -132,20 +130,10 @@ describe("a worker killed mid-ingest", () => {
     expect(done.dataset.readyVersion).toBe(1);
     expect(done.rowCount).toBe(BigInt(ROWS));
     expect(done.columns).toEqual(cleanV.columns);
-    // Past PROFILE_SAMPLE_ROWS the shape comes from a sample; nulls, min and max stay exact.
     const id = (done.profile as unknown as ColumnProfile[]).find((c) => c.name === "id")!;
-    expect(id).toMatchObject({ sampled: true, nulls: 0, min: "0", max: String(ROWS - 1) });
-    // The sampled statistics depend on how rows fell into parts; the exact ones must match.
-    const exact = (p: unknown) =>
-      (p as ColumnProfile[]).map((c) => ({
-        name: c.name,
-        type: c.type,
-        count: c.count,
-        nulls: c.nulls,
-        min: c.min,
-        max: c.max,
-      }));
-    expect(exact(done.profile)).toEqual(exact(cleanV.profile));
+    expect(id).toMatchObject({ nulls: 0, min: "0", max: String(ROWS - 1) });
+    // Profiles are deterministic: the re-run after a crash profiles exactly as the clean run did.
+    expect(done.profile).toEqual(cleanV.profile);
     expect(await fingerprint(done.files as string[])).toEqual(await fingerprint(cleanV.files as string[]));
     const stored = [];
     for await (const o of deps.storage.list(`tenants/${user.tenantId}/datasets/${done.datasetId}/`)) stored.push(o.key);

@@ -83,7 +83,7 @@ describe("bad rows, overrides and appends", () => {
   it("profiles every column", async () => {
     const p = (await version(v2)).profile as unknown as ColumnProfile[];
     const amount = p.find((c) => c.name === "amount")!;
-    expect(amount).toMatchObject({ kind: "number", nulls: 0, min: 0, max: 58.5, sampled: false });
+    expect(amount).toMatchObject({ kind: "number", nulls: 0, min: 0, max: 58.5, sampleRows: GOOD + 1 });
     expect(amount.histogram.reduce((s, b) => s + b.count, 0)).toBe(GOOD + 1);
     const town = p.find((c) => c.name === "town")!;
     expect(town.top[0]).toEqual({ value: "Lima", count: 20_000 });

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { JobHelpers, Task } from "graphile-worker";
+import { AccountingMismatchError, assertAccounting } from "@scrollintel/core/ingest-accounting";
 import { JOBS } from "@scrollintel/core/jobs";
 import { datasetVersionPrefix } from "@scrollintel/core/keys";
 import type { Logger } from "@scrollintel/core/logger";
@@ -11,14 +12,21 @@ import {
   startIngest,
   type IngestStart,
 } from "@scrollintel/core/services/ingest-service";
+import { reserveIngestOutput } from "@scrollintel/core/services/ingest-storage";
 import { holdsJob } from "@scrollintel/core/services/worker-liveness-service";
+import { isDomainError } from "@scrollintel/core/errors";
+import { workerMetrics } from "@scrollintel/core/metrics/worker-metrics";
+import { withSpan } from "@scrollintel/core/tracing";
 import { convertSource, type ConvertedSource } from "../duck/convert-source";
+import { CompressedStreamError } from "../duck/decoded-stream";
 import { describeParts } from "../duck/convert-to-parquet";
-import { explainDuckError } from "../duck/explain-duck-error";
+import { explainReadError } from "../duck/explain-read-error";
+import { UTF8_COPY } from "../duck/prepare-source";
 import { closeDuck, openDuck } from "../duck/open-duck";
 import { profileColumns } from "../duck/profile-columns";
+import { NdjsonLineError } from "../duck/scan-ndjson";
 import { startReporter, type IngestReporter } from "../ingest-reporter";
-import { integrityProblem, localCopyOf, sha256File } from "../source-file";
+import { integrityProblem, localCopyOf } from "../source-file";
 import type { WorkerDeps } from "../worker-deps";
 
 const PREVIEW_ROWS = 50;
@@ -31,6 +39,13 @@ type Run = Extract<IngestStart, { state: "run" }>;
 
 /** Thrown for problems with the file itself: the version fails with this message and is not retried. */
 class InputError extends Error {}
+/** A refusal from the storage quota is about this ingest, not a fault to retry: it fails with the message. */
+function asInputError(e: unknown): never {
+  throw isDomainError(e) && e.code === "QUOTA_EXCEEDED" ? new InputError(e.message) : e;
+}
+
+const sizeOfParts = (parts: string[]) => parts.reduce((n, f) => n + BigInt(fs.statSync(f).size), 0n);
+
 /** This worker was taken for dead and its job released: another worker owns the version now. */
 class LostJobError extends Error {}
 
@@ -81,7 +96,8 @@ async function runIngest(deps: WorkerDeps, run: Run, helpers: JobHelpers, log: L
   });
   const prefix = datasetVersionPrefix(version.tenantId, version.datasetId, version.version);
   const ms: Record<string, number> = {};
-  let t = performance.now();
+  const t0 = performance.now();
+  let t = t0;
   const lap = (phase: string) => {
     const now = performance.now();
     ms[phase] = Math.round(now - t);
@@ -93,27 +109,33 @@ async function runIngest(deps: WorkerDeps, run: Run, helpers: JobHelpers, log: L
     // The size is checked before any work; the declared SHA-256 (if any) before the version is READY.
     const truncated = integrityProblem(source, null, upload);
     if (truncated) throw new InputError(truncated);
-    const sha256 = sha256File(source);
-    sha256.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
-    const converted = await convert(deps, run, duck.conn, source, work, reporter);
+    const converted = await withSpan("duckdb.convert", { attributes: { "db.system": "duckdb" } }, () =>
+      convert(deps, run, duck.conn, source, work, reporter),
+    );
     lap("convert");
     if (reporter.cancelled) return log.info("ingest cancelled");
     reporter.update({ phase: "profiling", percent: 100, etaSeconds: null, rows: Number(converted.rows) });
-    const result = await summarize(deps, run, duck.conn, converted, work);
+    const result = await withSpan("duckdb.profile", { attributes: { "db.system": "duckdb" } }, () =>
+      summarize(deps, run, duck.conn, converted, work),
+    );
     lap("profile");
     reporter.update({ phase: "storing" });
     if (!(await holdsJob(deps.db, helpers.job))) throw new LostJobError("another worker took this ingest over");
+    // Storage for the parts is held before the first one is stored; refused, the version fails naming the limit.
+    if (!(await reserveIngestOutput(deps.db, version.id, sizeOfParts(converted.parts)).catch(asInputError)))
+      return log.info("ingest cancelled before its parts were stored");
     await deps.storage.deletePrefix(prefix);
     const keys: string[] = [];
     let storedBytes = 0n;
     for (const [i, file] of converted.parts.entries()) {
       const key = `${prefix}part-${String(i).padStart(5, "0")}.parquet`;
-      await deps.storage.put(key, fs.createReadStream(file));
+      // One part can be the whole dataset (see convert-to-parquet): S3 sizes its multipart parts from this.
+      await deps.storage.put(key, fs.createReadStream(file), { sizeBytes: fs.statSync(file).size });
       storedBytes += BigInt(fs.statSync(file).size);
       keys.push(key);
     }
     lap("store");
-    const hash = await sha256;
+    const hash = await converted.sha256;
     lap("sha256");
     const damaged = integrityProblem(source, hash, upload);
     if (damaged) {
@@ -125,6 +147,11 @@ async function runIngest(deps: WorkerDeps, run: Run, helpers: JobHelpers, log: L
       files: [...(run.base?.files ?? []), ...keys],
       storedBytes,
       sha256: hash,
+    }).catch(async (e: unknown) => {
+      // The tenant was suspended meanwhile: the version fails saying so, and its parts go.
+      if (!(isDomainError(e) && e.code === "FORBIDDEN")) throw e;
+      await deps.storage.deletePrefix(prefix);
+      throw new InputError(e.message);
     });
     lap("commit");
     if (!done) {
@@ -132,6 +159,7 @@ async function runIngest(deps: WorkerDeps, run: Run, helpers: JobHelpers, log: L
       return log.info("ingest cancelled before it was marked ready");
     }
     log.info({ rows: result.rowCount.toString(), parts: keys.length, ms }, "dataset ready");
+    countIngest("ready", t0, { bytes: version.sourceBytes, rows: result.ingestedRows });
   } catch (e) {
     // Neither FAILED nor a cleanup: the version and its prefix are the other worker's now.
     if (e instanceof LostJobError) throw e;
@@ -140,9 +168,11 @@ async function runIngest(deps: WorkerDeps, run: Run, helpers: JobHelpers, log: L
       return log.info("ingest cancelled");
     }
     if (e instanceof InputError) {
+      countIngest("failed", t0);
       await failIngest(deps.db, version.id, e.message);
       return log.warn({ err: e.message }, "ingest failed on input");
     }
+    countIngest("error", t0);
     if (helpers.job.attempts >= helpers.job.max_attempts) {
       await failIngest(deps.db, version.id, `Ingest failed: ${e instanceof Error ? e.message : String(e)}`);
       // Best effort: parts this attempt stored must not outlive it (storage may be what failed).
@@ -156,6 +186,16 @@ async function runIngest(deps: WorkerDeps, run: Run, helpers: JobHelpers, log: L
   }
 }
 
+/** Ingest throughput for the metrics: source bytes and rows of READY versions, and every run's duration. */
+function countIngest(outcome: "ready" | "failed" | "error", t0: number, done?: { bytes: bigint; rows: bigint }): void {
+  const m = workerMetrics();
+  m.ingestDuration.observe({ outcome }, (performance.now() - t0) / 1000);
+  if (done) {
+    m.ingestBytes.inc(Number(done.bytes));
+    m.ingestRows.inc(Number(done.rows));
+  }
+}
+
 /** The DuckDB part: any error here is about the file, said with file, line and column. */
 async function convert(
   deps: WorkerDeps,
@@ -166,8 +206,9 @@ async function convert(
   reporter: IngestReporter,
 ): Promise<ConvertedSource> {
   reporter.update({ phase: "converting" });
+  let converted: ConvertedSource;
   try {
-    return await convertSource({
+    converted = await convertSource({
       conn,
       file: source,
       workDir: work,
@@ -185,8 +226,21 @@ async function convert(
     });
   } catch (e) {
     if (reporter.cancelled) throw e;
-    throw new InputError(explainDuckError(e, run.upload.filename, source));
+    // Already said for people (file name, line or byte); DuckDB's own errors are rephrased.
+    if (e instanceof CompressedStreamError || e instanceof NdjsonLineError) {
+      throw new InputError(`${run.upload.filename}: ${e.message}`);
+    }
+    const at = { filename: run.upload.filename, source, localPaths: [source, path.join(work, UTF8_COPY)] };
+    throw new InputError(await explainReadError(e, { ...at, options: run.options }));
   }
+  // Never READY with a record unaccounted for: the version fails instead.
+  try {
+    assertAccounting(converted.accounting);
+  } catch (e) {
+    if (e instanceof AccountingMismatchError) throw new InputError(`${run.upload.filename}: ${e.message}`);
+    throw e;
+  }
+  return converted;
 }
 
 /** Row counts, preview and column profiles: over the base version's parts too, for an append. */
@@ -213,5 +267,7 @@ async function summarize(
     profile,
     rejectedRows: converted.rejectedRows,
     rejects: converted.rejects,
+    recordsRead: converted.accounting.read,
+    maxRejectPercent: run.options.maxRejectPercent,
   };
 }

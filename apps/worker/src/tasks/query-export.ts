@@ -3,14 +3,17 @@ import path from "node:path";
 import type { Task } from "graphile-worker";
 import { JOBS } from "@scrollintel/core/jobs";
 import { finishExport, startExport } from "@scrollintel/core/services/query-export-service";
+import { isDomainError } from "@scrollintel/core/errors";
+import { reserveExportOutput } from "@scrollintel/core/services/result-storage";
+import { csvSafeSelect } from "../duck/csv-safe-select";
 import { closeDuck, duckMessage, lit } from "../duck/open-duck";
 import { openResultSession } from "../duck/result-session";
 import type { WorkerDeps } from "../worker-deps";
 
 /**
- * query-export: the full stored result as CSV, streamed by DuckDB from the
- * result Parquet to a file and from there into storage; nothing holds the
- * whole result in memory.
+ * query-export: the full stored result as CSV (spreadsheet-safe text cells),
+ * streamed by DuckDB from the result Parquet to a file and from there into
+ * storage; nothing holds the whole result in memory.
  */
 export function makeQueryExportTask(deps: WorkerDeps): Task {
   return async (payload, helpers) => {
@@ -24,16 +27,19 @@ export function makeQueryExportTask(deps: WorkerDeps): Task {
     try {
       const { duck, resultFile } = await openResultSession(deps, { ...exp, work, outPath });
       try {
-        await duck.conn.run(
-          `COPY (SELECT * FROM read_parquet(${lit(resultFile)})) TO ${lit(outPath)} (FORMAT csv, HEADER true)`,
-        );
+        const select = await csvSafeSelect(duck.conn, resultFile);
+        await duck.conn.run(`COPY (${select}) TO ${lit(outPath)} (FORMAT csv, HEADER true)`);
       } finally {
         closeDuck(duck);
       }
+      const bytes = BigInt(fs.statSync(outPath).size);
+      // Held before it is stored; an export that does not fit fails at once, naming the storage limit.
+      if (!(await reserveExportOutput(deps.db, exp.id, bytes))) return;
       await deps.storage.put(exp.objectKey, fs.createReadStream(outPath));
-      await finishExport(deps.db, exp.id, { objectKey: exp.objectKey, bytes: BigInt(fs.statSync(outPath).size) });
+      await finishExport(deps.db, exp.id, { objectKey: exp.objectKey, bytes });
     } catch (e) {
       deps.log.warn({ jobId: helpers.job.id, exportId, err: duckMessage(e) }, "export failed");
+      if (isDomainError(e) && e.code === "QUOTA_EXCEEDED") return finishExport(deps.db, exp.id, { error: e.message });
       if (lastAttempt) await finishExport(deps.db, exp.id, { error: `Export failed: ${duckMessage(e)}` });
       throw e;
     } finally {

@@ -116,7 +116,7 @@ describe("result and spill caps of the plan", () => {
     expect(over).toMatchObject({
       status: "FAILED",
       error:
-        "The result is larger than 100.0 KB, the result size limit of this workspace's plan. Aggregate or add a LIMIT.",
+        "The result is larger than 100.0 KiB, the result size limit of this workspace's plan. Aggregate or add a LIMIT.",
     });
     expect(await stored(over.id)).toBe(false);
     expect(await storageUsed()).toBe(used);
@@ -128,7 +128,7 @@ describe("result and spill caps of the plan", () => {
     const r = await runQuery("SELECT range AS r, md5(range::VARCHAR) AS m FROM range(3000000) ORDER BY m");
     expect(r).toMatchObject({
       status: "FAILED",
-      error: "The query needed more than 1.0 MB of temporary disk space, the spill limit of this workspace's plan.",
+      error: "The query needed more than 1.0 MiB of temporary disk space, the spill limit of this workspace's plan.",
     });
     await setQuota({ querySpillBytesLimit: 10n * 1024n ** 3n, queryMemoryLimitMb: 1024 });
     expect((await runQuery("SELECT count(*) AS n FROM range(10)")).status).toBe("SUCCEEDED");

@@ -4,6 +4,7 @@ import type { Task } from "graphile-worker";
 import { JOBS } from "@scrollintel/core/jobs";
 import { quoteIdent } from "@scrollintel/core/sql-check";
 import { finishResultPage, RESULT_PAGE_ROWS, startResultPage } from "@scrollintel/core/services/result-page-service";
+import { readChart } from "../duck/read-chart";
 import { cutProjection, cutRows } from "../duck/cut-cells";
 import { closeDuck, duckMessage, lit } from "../duck/open-duck";
 import { openResultSession } from "../duck/result-session";
@@ -11,7 +12,7 @@ import type { WorkerDeps } from "../worker-deps";
 
 /**
  * query-page: one page of a stored result, in result order or sorted by one
- * column. Ties are broken by the row's position in the file, so pages of the
+ * column, or a chart of the whole result (duck/read-chart.ts). Ties are broken by the row's position in the file, so pages of the
  * same sort never overlap or skip a row. Long cells are cut (duck/cut-cells.ts).
  */
 export function makeQueryPageTask(deps: WorkerDeps): Task {
@@ -23,6 +24,11 @@ export function makeQueryPageTask(deps: WorkerDeps): Task {
     try {
       const { duck, resultFile } = await openResultSession(deps, { ...page, work });
       try {
+        if (page.chart) {
+          const rows = await readChart(duck.conn, { ...page.chart, source: `read_parquet(${lit(resultFile)})` });
+          await finishResultPage(deps.db, page.id, { rows });
+          return;
+        }
         const offset = page.page * RESULT_PAGE_ROWS;
         const sql = page.sort
           ? `SELECT * EXCLUDE (file_row_number) FROM read_parquet(${lit(resultFile)}, file_row_number = true)

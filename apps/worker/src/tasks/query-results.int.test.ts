@@ -4,6 +4,7 @@ import { NotifyListener } from "@scrollintel/core/db/notify-listener";
 import { QUERY_CANCEL_CHANNEL } from "@scrollintel/core/jobs";
 import { getExportDownload, requestExport } from "@scrollintel/core/services/query-export-service";
 import { cancelQueryRun, createQueryRun, getQueryRunById } from "@scrollintel/core/services/query-service";
+import { getResultChart } from "@scrollintel/core/services/result-chart-service";
 import { getResultPage, RESULT_PAGE_ROWS, type ResultSort } from "@scrollintel/core/services/result-page-service";
 import { createMember, createTenant, ctxOf, type TestUser } from "../../../../test/factories";
 import { createTestDb, type TestDb } from "../../../../test/test-db";
@@ -88,6 +89,19 @@ describe("result pages", () => {
     expect((await page(id, 1, { column: "n", desc: true })).fromWorker).toBe(false);
   });
 
+  it("charts every row of the result on the worker, not just the preview, and keeps the answer", async () => {
+    const chart = (x: string, y: string[]) => getResultChart(t.db, ctxOf(u), { id, x, y, series: "k", waitMs: 0 });
+    expect(await chart("n", ["n"])).toEqual({ status: "PENDING", rows: [] });
+    const pending = await t.db.queryResultPage.findMany({ where: { status: "QUEUED" } });
+    for (const p of pending) await runTask(makeQueryPageTask(deps), { pageId: p.id });
+    const ready = await chart("n", ["n"]);
+    expect(ready.status).toBe("READY");
+    expect(ready.rows.reduce((sum, r) => sum + Number(r.n), 0)).toBe(ROWS);
+    expect(Math.max(...ready.rows.map((r) => Number(r.y0_max)))).toBe(ROWS - 1);
+    expect(new Set(ready.rows.map((r) => r.s))).toEqual(new Set(["0", "1", "2"]));
+    await expect(chart("n", ["nope"])).rejects.toThrow(/^y: the result has no column nope/);
+  });
+
   it("refuses a sort column the result does not have", async () => {
     await expect(page(id, 0, { column: "nope", desc: false })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
@@ -105,6 +119,48 @@ describe("result pages", () => {
     expect(lines.slice(0, 3)).toEqual(["n,k", "0,0", "1,1"]);
     const pq = await getExportDownload(t.db, ctxOf(u), { id, format: "parquet" });
     expect(pq.key).toBe(`tenants/${u.tenantId}/results/${id}.parquet`);
+    // Both downloads are audited, Parquet as well as CSV.
+    const downloads = await t.db.auditEvent.findMany({ where: { tenantId: u.tenantId, action: "query.download" } });
+    expect(downloads.map((e) => (e.metadata as { format: string }).format).sort()).toEqual(["csv", "parquet"]);
+  });
+
+  it("writes CSV exports spreadsheet-safe: formula-like text gets an apostrophe, numbers stay numbers", async () => {
+    const r = await runQuery(
+      `SELECT * FROM (VALUES ('=HYPERLINK("http://evil.example","x")', -5), ('+1', 1), ('@a', 2), ('-2+3', 3), ('ok', 4)) v(s, n)`,
+    );
+    expect(r.status).toBe("SUCCEEDED");
+    await requestExport(t.db, ctxOf(u), { id: r.id, format: "csv", waitMs: 0 });
+    const exp = await t.db.queryExport.findFirstOrThrow({ where: { queryRunId: r.id } });
+    await runTask(makeQueryExportTask(deps), { exportId: exp.id });
+    const csv = await getExportDownload(t.db, ctxOf(u), { id: r.id, format: "csv" });
+    const lines = (await text(await deps.storage.get(csv.key))).trim().split("\n");
+    expect(lines).toEqual([
+      "s,n",
+      `"'=HYPERLINK(""http://evil.example"",""x"")",-5`,
+      "'+1,1",
+      "'@a,2",
+      "'-2+3,3",
+      "ok,4",
+    ]);
+  });
+});
+
+describe("sandbox refusals", () => {
+  it("are audited in the tenant as the query's author; a plain syntax error is not", async () => {
+    const before = await t.db.auditEvent.count({ where: { tenantId: u.tenantId, action: "refusal.forbidden" } });
+    const files = await runQuery("SELECT * FROM read_csv('/etc/passwd')");
+    const copy = await runQuery("COPY (SELECT 1) TO '/tmp/x.csv'");
+    const typo = await runQuery("SELEC 1");
+    expect([files.status, copy.status, typo.status]).toEqual(["FAILED", "FAILED", "FAILED"]);
+    const events = await t.db.auditEvent.findMany({
+      where: { tenantId: u.tenantId, action: "refusal.forbidden" },
+      orderBy: { seq: "asc" },
+      skip: before,
+    });
+    expect(events.map((e) => [e.actorId, (e.metadata as { attempted: string }).attempted])).toEqual([
+      [u.id, "query.sandbox"],
+      [u.id, "query.sandbox"],
+    ]);
   });
 });
 
@@ -135,7 +191,7 @@ describe("limits and cancelling", () => {
     await t.db.tenantQuota.update({ where: { tenantId: u.tenantId }, data: { queryMemoryLimitMb: 32 } });
     const r = await runQuery("SELECT list(range) AS l FROM range(30000000)");
     expect(r.status).toBe("FAILED");
-    expect(r.error).toMatch(/Out of Memory Error.*\/30\.5 MiB used/);
+    expect(r.error).toMatch(/Out of Memory Error.*\/32\.0 MiB used/);
     await t.db.tenantQuota.update({ where: { tenantId: u.tenantId }, data: { queryMemoryLimitMb: 1024 } });
   });
 

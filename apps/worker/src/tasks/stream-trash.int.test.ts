@@ -1,0 +1,176 @@
+// A streaming dataset and the trash, on both storage drivers: deleted with
+// acknowledged but uncompacted segments, it keeps them (and their bytes in
+// the quota), refuses new events by name with a clear 409 instead of a new
+// dataset beside it, pauses its connectors, is not mistaken for orphans by
+// the reconciliation, compacts them once restored, and the sweep removes the
+// segments with it and gives back exactly their bytes. A batch whose commit
+// meets the delete is refused whole: nothing stored, nothing counted.
+import { Readable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { datasetPrefix } from "@scrollintel/core/keys";
+import { createLogger } from "@scrollintel/core/logger";
+import { runReconciliation } from "@scrollintel/core/reconcile/run-reconciliation";
+import { createNatsConnector, setConnectorPaused } from "@scrollintel/core/services/connector-admin-service";
+import { acceptEventBatch } from "@scrollintel/core/services/event-ingest-service";
+import { deleteDataset, restoreTrashItem } from "@scrollintel/core/services/trash-service";
+import { purgeTrashItem } from "@scrollintel/core/services/trash-sweep-service";
+import { ctxOf } from "../../../../test/factories";
+import { createTestDb, type TestDb } from "../../../../test/test-db";
+import {
+  deletedDaysAgo,
+  startTrashKit,
+  storageUsed,
+  storedObjects,
+  type Driver,
+  type TrashKit,
+} from "../../../../test/trash-kit";
+import { runTask } from "../../../../test/worker-harness";
+import { makeStreamCompactTask } from "./stream-compact";
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await createTestDb();
+});
+afterAll(() => t.drop());
+
+const log = createLogger({ name: "test", level: "silent" });
+const lines = (from: number, n: number) =>
+  Array.from({ length: n }, (_, i) => JSON.stringify({ id: from + i, kind: "click" })).join("\n") + "\n";
+
+describe.each<Driver>(["local", "s3"])("streaming dataset in the trash on %s storage", (driver) => {
+  let kit: TrashKit;
+  const ctx = () => ctxOf(kit.admin);
+  const send = (name: string, body: Readable | string) =>
+    acceptEventBatch(t.db, kit.deps.storage, {
+      tenantId: kit.admin.tenantId,
+      actor: kit.admin.id,
+      reader: ctxOf(kit.admin),
+      datasetName: name,
+      body: typeof body === "string" ? Readable.from([Buffer.from(body)]) : body,
+      encoding: "identity",
+      maxBytes: 1024 * 1024,
+      limits: { maxLagBytes: 1e9, maxLagSeconds: 1e9 },
+    });
+  const segmentObjects = async (datasetId: string) =>
+    [...(await storedObjects(kit)).keys()].filter(
+      (k) => k.startsWith(datasetPrefix(kit.admin.tenantId, datasetId)) && k.includes("/segments/"),
+    );
+  const pendingBytes = async (datasetId: string) =>
+    (await t.db.streamSegment.findMany({ where: { datasetId, status: "PENDING" } })).reduce((s, x) => s + x.bytes, 0n);
+
+  beforeAll(async () => {
+    kit = await startTrashKit(t.db, driver, { STREAM_COMPACT_AGE_MS: "1" });
+  });
+  afterAll(() => kit.stop());
+
+  it("keeps pending segments counted through delete, refuses events by name, and compacts them once restored", async () => {
+    const baseline = await storageUsed(kit);
+    const first = await send("clicks", lines(0, 40));
+    const { datasetId } = first;
+    const connector = await createNatsConnector(t.db, kit.deps.config, ctx(), {
+      datasetName: "clicks",
+      servers: ["nats://127.0.0.1:4222"],
+      stream: "CLICKS",
+    });
+    const held = await pendingBytes(datasetId);
+    expect(held).toBeGreaterThan(0n);
+    expect(await storageUsed(kit)).toBe(baseline + held);
+
+    const del = await deleteDataset(t.db, ctx(), datasetId);
+    const item = await t.db.trashItem.findUniqueOrThrow({ where: { id: del.trashItemId } });
+    expect(item.storedBytes).toBe(held);
+    expect(await storageUsed(kit)).toBe(baseline + held);
+    const c = await t.db.streamConnector.findUniqueOrThrow({ where: { id: connector.id } });
+    expect(c.status).toBe("PAUSED");
+    expect(c.lastError).toMatch(/clicks was moved to the trash/);
+    await expect(setConnectorPaused(t.db, ctx(), connector.id, false)).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringMatching(/is in the trash/),
+    });
+
+    // Not a new dataset beside the trashed one: a clear refusal, and nothing stored or counted.
+    await expect(send("clicks", lines(100, 5))).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringMatching(/dataset: clicks is in the trash .*Restore it/),
+    });
+    expect(await t.db.dataset.count({ where: { tenantId: kit.admin.tenantId, name: "clicks" } })).toBe(1);
+    expect(await storageUsed(kit)).toBe(baseline + held);
+
+    // Compaction does not touch a trashed dataset; the reconciliation does not see its segments as orphans.
+    await runTask(makeStreamCompactTask(kit.deps), { datasetId });
+    expect(await pendingBytes(datasetId)).toBe(held);
+    const segs = await segmentObjects(datasetId);
+    expect(segs).toHaveLength(1);
+    const later = new Date(Date.now() + 86_400_000);
+    const report = await runReconciliation({ db: t.db, storage: kit.deps.storage, graceMs: 0, log, now: later });
+    const mine = report.tenants.find((f) => f.tenantId === kit.admin.tenantId)!;
+    expect(mine.orphansRemoved.count).toBe(0);
+    expect(mine.used.after).toBe(mine.used.before);
+    expect(await segmentObjects(datasetId)).toEqual(segs);
+
+    // The job the batch queued has run (above); restoring queues the compaction again.
+    const key = `stream-compact:${datasetId}`;
+    await t.db.$executeRaw`DELETE FROM graphile_worker._private_jobs WHERE key = ${key}`;
+    await restoreTrashItem(t.db, ctx(), del.trashItemId);
+    const jobs = await t.db.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE key = ${key}`;
+    expect(jobs[0]!.n).toBe(1);
+    await runTask(makeStreamCompactTask(kit.deps), { datasetId });
+    const v = await t.db.datasetVersion.findFirstOrThrow({ where: { datasetId, version: 1 } });
+    expect(v.rowCount).toBe(40n);
+    expect(await pendingBytes(datasetId)).toBe(0n);
+    await send("clicks", lines(40, 10));
+  });
+
+  it("refuses a batch whose commit meets the delete: nothing acknowledged, stored or counted", async () => {
+    const { datasetId } = await send("views", lines(0, 3));
+    const used = await storageUsed(kit);
+    let started!: () => void;
+    const reading = new Promise<void>((r) => (started = r));
+    let step = 0;
+    // The body is being stored (the first transaction is done) when the dataset goes to the trash.
+    const body = new Readable({
+      read() {
+        if (step++ === 0) {
+          this.push(Buffer.from(lines(10, 5)));
+          started();
+        }
+      },
+    });
+    const sending = send("views", body);
+    await reading;
+    await deleteDataset(t.db, ctx(), datasetId);
+    body.push(null);
+    await expect(sending).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/in the trash/) });
+    expect(await t.db.streamSegment.count({ where: { datasetId } })).toBe(1);
+    expect(await segmentObjects(datasetId)).toHaveLength(1);
+    expect(await storageUsed(kit)).toBe(used);
+  });
+
+  it("sweeps the segments with the dataset and gives back exactly their bytes", async () => {
+    const baseline = await storageUsed(kit);
+    const { datasetId } = await send("taps", lines(0, 30));
+    await runTask(makeStreamCompactTask(kit.deps), { datasetId });
+    await send("taps", lines(30, 20)); // pending when deleted
+    const connector = await createNatsConnector(t.db, kit.deps.config, ctx(), {
+      datasetName: "taps",
+      servers: ["nats://127.0.0.1:4222"],
+      stream: "TAPS",
+    });
+    expect(await segmentObjects(datasetId)).not.toEqual([]);
+    const del = await deleteDataset(t.db, ctx(), datasetId);
+    await deletedDaysAgo(t.db, del.trashItemId, 400);
+    const r = await purgeTrashItem(t.db, kit.deps.storage, del.trashItemId);
+    expect(r).not.toBeNull();
+    expect(await storageUsed(kit)).toBe(baseline);
+    const left = [...(await storedObjects(kit)).keys()].filter((k) =>
+      k.startsWith(datasetPrefix(kit.admin.tenantId, datasetId)),
+    );
+    expect(left).toEqual([]);
+    expect(await t.db.streamSegment.count({ where: { datasetId } })).toBe(0);
+    expect(await t.db.streamConnector.count({ where: { id: connector.id } })).toBe(0);
+    // Purged for good: the name is free again, for a new dataset.
+    const again = await send("taps", lines(0, 1));
+    expect(again.datasetId).not.toBe(datasetId);
+  });
+});
