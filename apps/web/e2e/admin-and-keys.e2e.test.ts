@@ -8,6 +8,7 @@ import type { Browser, Page } from "playwright-core";
 import superjson from "superjson";
 import * as tus from "tus-js-client";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { expectAccessible } from "../../../test/axe";
 import { launchBrowser } from "../../../test/browser";
 import "../../../test/provided-context";
 import type { AppRouter } from "../src/server/trpc/router";
@@ -59,16 +60,52 @@ describe("operator console, invitations and API keys", () => {
     expect(inviteLink).toMatch(/\/invite\/[A-Za-z0-9_-]{32}$/);
     await admin.locator('[data-testid="tenant-row"][data-slug="initech"]').waitFor();
     await admin.screenshot({ path: path.join(shots, "e2e-admin-console.png"), fullPage: true });
+    await expectAccessible(admin, "e2e-admin-console");
   });
 
   it("turns the invitation into an account that lands in the new tenant", async () => {
     await owner.goto(inviteLink);
     await owner.getByText("Join Initech").waitFor();
+    await expectAccessible(owner, "invitation page");
     await owner.getByLabel("Your name").fill("Bill Lumbergh");
     await owner.getByLabel("Password (10+ characters)").fill("yeah-if-you-could");
     await owner.getByRole("button", { name: "Create account and join" }).click();
     await owner.waitForURL(/\/datasets$/);
     await owner.getByTestId("tenant-name").filter({ hasText: "Initech" }).waitFor();
+  });
+
+  it("answers an invitation for an e-mail that has an account as for a new one, and joins nothing", async () => {
+    await admin.getByLabel("Slug").fill("hooli");
+    await admin.getByLabel("Name", { exact: true }).fill("Hooli");
+    await admin.getByLabel("Owner email (optional)").fill(""); // an open link, bound to no e-mail
+    await admin.getByRole("button", { name: "Create tenant" }).click();
+    await admin.locator('[data-testid="tenant-row"][data-slug="hooli"]').waitFor();
+    const linkBox = admin.getByLabel("Owner invitation link");
+    await expect.poll(() => linkBox.inputValue()).not.toBe(inviteLink);
+    const link = await linkBox.inputValue();
+    for (const viewport of [
+      { width: 1440, height: 900 },
+      { width: 390, height: 844 },
+    ]) {
+      const page = await (await browser.newContext({ viewport })).newPage();
+      await page.goto(link);
+      await page.getByText("Join Hooli").waitFor();
+      await page.getByLabel("Your name").fill("Someone");
+      await page.getByLabel("Email").fill("admin@scrollintel.test");
+      await page.getByLabel("Password (10+ characters)").fill("not-the-admins-password");
+      await page.getByRole("button", { name: "Create account and join" }).click();
+      await page.getByText("Sign in to finish joining.").waitFor();
+      expect(page.url()).toBe(link);
+      await page.screenshot({ path: path.join(shots, `e2e-invite-existing-${viewport.width}.png`), fullPage: true });
+      await page.context().close();
+    }
+    // The link is still unused: the admin's account did not join Hooli.
+    const res = await fetch(
+      `${baseUrl}/api/trpc/invitation.get?input=${encodeURIComponent(
+        JSON.stringify({ json: { token: link.split("/").pop() } }),
+      )}`,
+    );
+    expect(res.status).toBe(200);
   });
 
   it("lets the owner create an API key, shown once", async () => {
@@ -80,6 +117,7 @@ describe("operator console, invitations and API keys", () => {
     expect(apiKey).toMatch(/^si_[0-9a-f]{12}_/);
     await owner.getByTestId("api-key-row").filter({ hasText: "nightly-etl" }).waitFor();
     await owner.screenshot({ path: path.join(shots, "e2e-api-keys.png"), fullPage: true });
+    await expectAccessible(owner, "e2e-api-keys");
   });
 
   it("serves an integration with the key: tRPC, a tus upload and a query", async () => {
@@ -141,12 +179,15 @@ describe("operator console, invitations and API keys", () => {
     await owner.getByRole("button", { name: "Verify chain" }).click();
     await owner.getByTestId("verify-result").filter({ hasText: "Chain intact" }).waitFor();
     await owner.screenshot({ path: path.join(shots, "e2e-audit.png"), fullPage: true });
+    await expectAccessible(owner, "e2e-audit");
     const cookies = (await owner.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
     const res = await fetch(`${baseUrl}/api/audit/export?format=csv&action=apikey`, { headers: { cookie: cookies } });
     expect(res.status).toBe(200);
     const lines = (await res.text()).trim().split("\n");
     expect(lines[0]).toBe("seq,createdAt,action,actorType,actorId,target,ip,userAgent,metadata,prevHash,hash");
     expect(lines.slice(1).every((l) => l.includes(",apikey.create,"))).toBe(true);
+    // The IP is the TCP peer's, stamped by the Node server (instrumentation.ts), not a header a client sets.
+    expect(lines.slice(1).map((l) => l.split(",")[6])).toEqual(lines.slice(1).map(() => "127.0.0.1"));
   });
 
   it("shows the owner quota meters and usage charts", async () => {
@@ -160,6 +201,12 @@ describe("operator console, invitations and API keys", () => {
     await admin.reload();
     const row = admin.locator('[data-testid="tenant-row"][data-slug="initech"]');
     await row.getByRole("button", { name: "Suspend" }).click();
+    // Suspending asks first: the tenant's slug, typed, and Enter.
+    await admin
+      .getByRole("dialog")
+      .getByLabel(/Type initech to confirm/)
+      .fill("initech");
+    await admin.keyboard.press("Enter");
     await row.getByRole("button", { name: "Reactivate" }).waitFor();
     const api = apiClient(apiKey);
     expect((await api.dataset.list.query()).length).toBe(1);

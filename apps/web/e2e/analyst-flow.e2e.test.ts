@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { expectAccessible } from "../../../test/axe";
 import { launchPersistent } from "../../../test/browser";
 import "../../../test/provided-context";
 
@@ -40,11 +41,14 @@ describe("analyst flow", () => {
     await page.waitForURL(/\/datasets$/);
     await page.getByTestId("tenant-name").filter({ hasText: "Acme Analytics" }).waitFor();
     await page.screenshot({ path: path.join(shots, "e2e-1-datasets-empty.png") });
+    await expectAccessible(page, "e2e-1-datasets-empty");
   });
 
   it("uploads a CSV with tus and sees it become READY", async () => {
     await page.goto(`${baseUrl}/upload`);
     await page.getByTestId("quota-left").waitFor();
+    // Straight to the ingest: the preview before it has its own test (upload-preview.e2e.test.ts).
+    await page.getByLabel("Preview before ingest").uncheck();
     await page.getByTestId("file-input").setInputFiles(csvPath);
     await page.locator('[data-testid="upload-row"][data-state="done"]').waitFor({ timeout: 60_000 });
     await page.screenshot({ path: path.join(shots, "e2e-2-uploaded.png") });
@@ -55,6 +59,7 @@ describe("analyst flow", () => {
     await page.getByTestId("schema").waitFor();
     await expect(page.getByTestId("schema").textContent()).resolves.toContain("revenue");
     await page.screenshot({ path: path.join(shots, "e2e-3-dataset.png"), fullPage: true });
+    await expectAccessible(page, "e2e-3-dataset");
   });
 
   it("runs a query with Ctrl+Enter and draws the chart", async () => {
@@ -66,13 +71,14 @@ describe("analyst flow", () => {
     await editor.press("Control+Enter");
     await page.getByTestId("result-summary").waitFor({ timeout: 30_000 });
     await expect(page.getByTestId("result-summary").textContent()).resolves.toMatch(
-      /^4 rows · \d+ ms \(engine \d+ ms\) · [\d.]+ [KMG]?B scanned$/,
+      /^4 rows · \d+ ms \(engine \d+ ms\) · (\d+ B|[\d.]+ [KMG]iB) scanned$/,
     );
     expect(await page.locator(".cm-tooltip-autocomplete").count()).toBe(0);
     await page.locator('[data-testid="result-chart"] .recharts-bar-rectangle').first().waitFor();
     expect(await page.locator('[data-testid="result-chart"] .recharts-bar-rectangle').count()).toBe(4);
     await expect(page.getByRole("gridcell").first().textContent()).resolves.toBe("east");
     await page.screenshot({ path: path.join(shots, "e2e-4-query-chart.png"), fullPage: true });
+    await expectAccessible(page, "e2e-4-query-chart");
   });
 
   it("answers the same query again from the cache", async () => {
@@ -157,5 +163,6 @@ describe("analyst flow", () => {
       expect(actions).toContain(a);
     }
     await page.screenshot({ path: path.join(shots, "e2e-5-audit.png"), fullPage: true });
+    await expectAccessible(page, "e2e-5-audit");
   });
 });

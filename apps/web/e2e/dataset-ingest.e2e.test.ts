@@ -9,6 +9,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { launchPersistent } from "../../../test/browser";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import "../../../test/provided-context";
+import { signInAs, uploadAndOpen } from "../../../test/e2e-pages";
 
 const baseUrl = inject("baseUrl");
 const shots = path.resolve(import.meta.dirname, "../../../test-results");
@@ -36,16 +37,8 @@ afterAll(async () => {
 
 describe("dataset ingest page", () => {
   it("shows where a file with bad rows failed", async () => {
-    await page.goto(`${baseUrl}/signin`);
-    await page.getByLabel("Email").fill("analyst@globex.test");
-    await page.getByLabel("Password").fill("scrollintel");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(/\/datasets$/);
-    await page.goto(`${baseUrl}/upload`);
-    await page.getByTestId("file-input").setInputFiles(path.join(dir, "sensor log.csv"));
-    await page.locator('[data-testid="upload-row"][data-state="done"]').waitFor({ timeout: 60_000 });
-    await page.goto(`${baseUrl}/datasets`);
-    await page.getByRole("link", { name: "sensor_log" }).click();
+    await signInAs(page, baseUrl, "analyst@globex.test");
+    await uploadAndOpen(page, baseUrl, path.join(dir, "sensor log.csv"), "sensor_log");
     const alert = page.getByRole("alert").filter({ hasText: "Version 1 failed" });
     await alert.waitFor({ timeout: 60_000 });
     await expect(alert.textContent()).resolves.toMatch(/line 30002, column "id": Could not convert string "oops"/);
@@ -61,6 +54,8 @@ describe("dataset ingest page", () => {
     expect(await page.getByTestId("reject-row").count()).toBe(3);
     await expect(page.getByTestId("reject-row").first().textContent()).resolves.toContain("oops,west,1");
     await page.locator('[data-testid="column-profile"]').filter({ hasText: "area" }).waitFor();
+    // Histograms are drawn once recharts has loaded, after the page.
+    await page.locator('[data-testid="histogram"] .recharts-bar-rectangle').first().waitFor();
     expect(await page.locator('[data-testid="histogram"] .recharts-bar-rectangle').count()).toBeGreaterThan(5);
     await page.screenshot({ path: path.join(shots, "e2e-ingest-1-profiles.png"), fullPage: true });
   });

@@ -33,7 +33,7 @@ describe("tus endpoint", () => {
   it("refuses an upload over the workspace's limits with 413 and says what is allowed", async () => {
     const r = await create(acme, 200 * 1024 ** 3);
     expect(r.status).toBe(413);
-    expect(await r.text()).toMatch(/^Upload needs 200.0 GB but only 100.0 GB of storage is left in this workspace./);
+    expect(await r.text()).toMatch(/^Upload needs 200.0 GiB but only 100.0 GiB of storage is left in this workspace./);
     const tooBig = await create(acme, 2 * 1024 ** 4);
     expect(tooBig.status).toBe(413);
   });

@@ -7,6 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { BrowserContext, CDPSession, Page } from "playwright-core";
+import { expectAccessible } from "../../../test/axe";
 import { launchPersistent } from "../../../test/browser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatBytes } from "@scrollintel/core/bytes";
@@ -93,15 +94,17 @@ describe("upload page", () => {
     await page.getByTestId("file-input").setInputFiles(files);
     await page.locator('[data-testid="upload-row"][data-state="done"]').nth(2).waitFor({ timeout: 60_000 });
     await expect(page.getByTestId("upload-summary").textContent()).resolves.toContain("3 of 3 files done");
-    await page.getByText(/^Finished files are being converted/).waitFor();
+    // The browser previews before ingest by default: finished files wait for a review.
+    await page.getByText(/^Finished files wait for your review/).waitFor();
     const used = (await t.db.tenantQuota.findUniqueOrThrow({ where: { tenantId: user.tenantId } })).storageBytesUsed;
     expect(used).toBe(BigInt(files.reduce((s, f) => s + fs.statSync(f).size, 0)));
     // The meter, which showed nothing used before, now shows the three files.
     await page
-      .getByText(`${formatBytes(used)} of 10.0 GB`)
+      .getByText(`${formatBytes(used)} of 10.0 GiB`)
       .first()
       .waitFor();
     await page.screenshot({ path: path.join(shots, "e2e-upload-1-many-files.png"), fullPage: true });
+    await expectAccessible(page, "e2e-upload-1-many-files");
   });
 
   it("resumes after a page reload from what the server stored, byte-identical", async () => {

@@ -205,7 +205,7 @@ describe("quota under parallel uploads over HTTP", () => {
     for (const r of refused) {
       const res = (r.reason as tus.DetailedError).originalResponse;
       expect(res?.getStatus()).toBe(413);
-      expect(res?.getBody()).toMatch(/^Upload needs 1.0 MB but only (100 B|[0-9.]+ (KB|MB)) of storage is left/);
+      expect(res?.getBody()).toMatch(/^Upload needs 1.0 MiB but only (100 B|[0-9.]+ (KiB|MiB)) of storage is left/);
     }
     const q = await t.db.tenantQuota.findUniqueOrThrow({ where: { tenantId: tenant.id } });
     expect(q.storageBytesUsed).toBe(BigInt(10 * MiB));

@@ -1,4 +1,4 @@
-import { parseConfig, type Config } from "@scrollintel/core/config";
+import { parseConfig, productionSecretProblem, type Config } from "@scrollintel/core/config";
 
 let cached: Config | undefined;
 
@@ -8,11 +8,14 @@ export function webConfig(): Config {
   return cached;
 }
 
+/** Only for development and tests: a production server refuses it (productionSecretProblem). */
+const DEV_SECRET = "scrollintel-dev-secret-change-me";
+
 export function authSecret(): string {
   const c = webConfig();
-  if (c.NEXTAUTH_SECRET) return c.NEXTAUTH_SECRET;
   if (c.NODE_ENV === "production") {
-    throw new Error("Invalid configuration:\n  NEXTAUTH_SECRET: required in production");
+    const problem = productionSecretProblem(c.NEXTAUTH_SECRET);
+    if (problem) throw new Error(`Invalid configuration:\n  ${problem}`);
   }
-  return "scrollintel-dev-secret-change-me";
+  return c.NEXTAUTH_SECRET ?? DEV_SECRET;
 }

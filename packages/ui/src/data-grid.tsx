@@ -1,7 +1,9 @@
 "use client";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState, type ClipboardEvent } from "react";
+import { formatCell } from "./cell-format";
 import { cn } from "./cn";
+import { GridHeader, initialWidths, ROW_NUMBER_WIDTH } from "./data-grid-header";
 
 export interface GridColumn {
   name: string;
@@ -17,17 +19,15 @@ export interface GridSort {
 
 const ROW_HEIGHT = 32;
 
-function cellText(v: unknown): string {
-  if (v === null || v === undefined) return "";
-  if (typeof v === "object") return JSON.stringify(v);
-  return String(v);
-}
-
 /**
  * A virtualised grid: only the rows in view are in the DOM. Give it `rows`
  * (all of them), or `rowCount` + `getRow` for a result that is loaded a page
  * at a time: rows not loaded yet show as placeholders, and
  * `onVisibleRangeChange` tells the owner which ones to fetch.
+ * Columns start as wide as their first rows need (so timestamps are never
+ * cut) and can be resized by dragging a header's edge; numbers are grouped and
+ * right-aligned (cell-format.ts), their exact value in the tooltip and in what
+ * is copied.
  */
 export function DataGrid(props: {
   columns: GridColumn[];
@@ -45,6 +45,14 @@ export function DataGrid(props: {
   const parentRef = useRef<HTMLDivElement>(null);
   const count = props.rowCount ?? props.rows?.length ?? 0;
   const rowAt = (i: number) => (props.getRow ? props.getRow(i) : props.rows?.[i]);
+  const [widths, setWidths] = useState<Record<string, number>>({});
+  const sample: GridRow[] = [];
+  for (let i = 0; i < Math.min(count, 50); i++) {
+    const row = rowAt(i);
+    if (row) sample.push(row);
+  }
+  const measured = initialWidths(props.columns, sample);
+  const widthOf = (name: string) => widths[name] ?? measured[name] ?? 128;
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => parentRef.current,
@@ -58,43 +66,37 @@ export function DataGrid(props: {
   useEffect(() => {
     if (onRange && last >= first) onRange(first, last);
   }, [onRange, first, last]);
-  const template = `4.5rem repeat(${props.columns.length}, minmax(8rem, 1fr))`;
+  const template = `${ROW_NUMBER_WIDTH}px ${props.columns.map((c) => `${widthOf(c.name)}px`).join(" ")} minmax(0, 1fr)`;
   const base = props.firstRowNumber ?? 1;
+  // Copying inside one cell copies its exact value, not the rounded text.
+  const onCopy = (e: ClipboardEvent<HTMLDivElement>) => {
+    const sel = window.getSelection();
+    const cell = sel?.anchorNode?.parentElement?.closest<HTMLElement>("[data-full]");
+    if (!sel || !cell || !cell.contains(sel.focusNode)) return;
+    e.clipboardData.setData("text/plain", cell.dataset.full ?? "");
+    e.preventDefault();
+  };
   return (
     <div
       ref={parentRef}
       className={cn("overflow-auto rounded-md border border-slate-200 text-sm", props.className)}
-      style={{ height: props.height ?? 420 }}
+      // A short result gets a short grid (header, rows, room for a horizontal scrollbar).
+      style={{ height: props.height ?? Math.min(420, ROW_HEIGHT * (count + 1) + 16) }}
       role="grid"
       aria-rowcount={count}
+      onCopy={onCopy}
+      // A scrolling region must be reachable by keyboard to be scrolled with the arrow keys.
+      tabIndex={0}
     >
-      <div
-        className="sticky top-0 z-10 grid border-b border-slate-200 bg-slate-50 font-medium text-slate-700"
-        style={{ gridTemplateColumns: template }}
-        role="row"
-      >
-        <div className="px-2 py-1.5 text-right text-xs text-slate-400">#</div>
-        {props.columns.map((c) => {
-          const sorted = props.sort?.column === c.name ? props.sort : null;
-          return (
-            <button
-              key={c.name}
-              type="button"
-              role="columnheader"
-              aria-sort={sorted ? (sorted.desc ? "descending" : "ascending") : "none"}
-              className="truncate px-2 py-1.5 text-left hover:bg-slate-100 disabled:cursor-default"
-              onClick={() => props.onSort?.(c.name)}
-              disabled={!props.onSort}
-              title={c.type ? `${c.name} (${c.type})` : c.name}
-            >
-              {c.name}
-              {sorted ? (sorted.desc ? " ▼" : " ▲") : ""}
-              {c.type ? <span className="ml-1 text-xs font-normal text-slate-400">{c.type}</span> : null}
-            </button>
-          );
-        })}
-      </div>
-      <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+      <GridHeader
+        columns={props.columns}
+        template={template}
+        sort={props.sort ?? null}
+        onSort={props.onSort}
+        widthOf={widthOf}
+        onResize={(name, w) => setWidths((ws) => ({ ...ws, [name]: w }))}
+      />
+      <div style={{ height: virtualizer.getTotalSize(), position: "relative", minWidth: "max-content" }}>
         {items.map((vr) => {
           const row = rowAt(vr.index);
           return (
@@ -102,26 +104,35 @@ export function DataGrid(props: {
               key={vr.key}
               role="row"
               aria-busy={row ? undefined : true}
-              className="absolute left-0 grid w-full border-b border-slate-100 hover:bg-indigo-50/40"
+              className="absolute left-0 grid min-w-full border-b border-slate-100 hover:bg-indigo-50/40"
               style={{ top: vr.start, height: ROW_HEIGHT, gridTemplateColumns: template }}
             >
-              <div className="px-2 py-1.5 text-right text-xs text-slate-400">{base + vr.index}</div>
-              {props.columns.map((c) =>
-                row ? (
+              <div className="px-2 py-1.5 text-right text-xs text-slate-500">{base + vr.index}</div>
+              {props.columns.map((c) => {
+                if (!row) {
+                  return (
+                    <div key={c.name} className="px-2 py-2">
+                      <div className="h-3 animate-pulse rounded bg-slate-100" />
+                    </div>
+                  );
+                }
+                const cell = formatCell(row[c.name], c.type);
+                return (
                   <div
                     key={c.name}
                     role="gridcell"
-                    className="truncate px-2 py-1.5 font-mono text-xs text-slate-800"
-                    title={cellText(row[c.name])}
+                    className={cn(
+                      "truncate px-2 py-1.5 font-mono text-xs text-slate-800",
+                      cell.numeric && "text-right tabular-nums",
+                    )}
+                    title={cell.full}
+                    data-full={cell.full}
                   >
-                    {cellText(row[c.name])}
+                    {cell.text}
                   </div>
-                ) : (
-                  <div key={c.name} className="px-2 py-2">
-                    <div className="h-3 animate-pulse rounded bg-slate-100" />
-                  </div>
-                ),
-              )}
+                );
+              })}
+              <div />
             </div>
           );
         })}

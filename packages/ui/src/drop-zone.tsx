@@ -38,6 +38,8 @@ export function DropZone(props: { onFiles: (files: File[]) => void; hint?: strin
         multiple
         className="sr-only"
         data-testid="file-input"
+        aria-label="Choose files"
+        tabIndex={-1}
         onChange={(e) => {
           props.onFiles([...(e.target.files ?? [])]);
           e.target.value = "";

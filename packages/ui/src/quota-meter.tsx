@@ -7,6 +7,8 @@ export function QuotaMeter(props: {
   usedLabel: string;
   limitLabel: string;
   className?: string;
+  /** The meter's name for screen readers when `label` is empty (e.g. in a table row). */
+  srLabel?: string;
 }) {
   const p = Math.max(0, Math.min(100, props.percent));
   const tone = p >= 95 ? "bg-rose-600" : p >= 80 ? "bg-amber-500" : "bg-emerald-600";
@@ -21,7 +23,7 @@ export function QuotaMeter(props: {
       <div
         className="h-2 w-full overflow-hidden rounded-full bg-slate-200"
         role="meter"
-        aria-label={props.label}
+        aria-label={props.label || props.srLabel}
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={Math.round(p)}

@@ -18,65 +18,16 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
+import { allMidnight, formatAxisNumber, formatTooltipNumber, formatXValue, seriesColor } from "./chart-format";
 
-export const CHART_KINDS = ["bar", "line", "area", "scatter", "pie"] as const;
-export type ChartKind = (typeof CHART_KINDS)[number];
+import type { ChartKind } from "@scrollintel/shared/chart-spec";
 
-/** Which columns go where: x, one or more y, and optionally a column whose values become series. */
-export interface ChartSpec {
-  kind: ChartKind;
-  x: string;
-  y: string[];
-  series: string | null;
-}
+// The chart spec is client-safe data shared with the server (saved queries); kept importable from here.
+export { CHART_KINDS, type ChartKind, type ChartSpec } from "@scrollintel/shared/chart-spec";
+// Shaping rows needs no recharts, so it lives apart (a page can shape now and draw lazily); kept importable here.
+export { MAX_SERIES, shapeChartData } from "./chart-data";
 
-const COLORS = ["#4f46e5", "#0891b2", "#16a34a", "#ea580c", "#db2777", "#7c3aed", "#ca8a04", "#475569"];
 const SCATTER_Y = "__y";
-/** More series than this are not readable; the rest are left out (and said so). */
-export const MAX_SERIES = 12;
-
-function toNumber(v: unknown): number | null {
-  if (v === null || v === undefined || v === "") return null;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : null;
-}
-
-/**
- * Result rows shaped for recharts: one object per x value with a number per
- * key. Without `series` the keys are the y columns; with it, each distinct
- * value of the series column is a key holding the first y column.
- */
-export function shapeChartData(
-  rows: readonly Record<string, unknown>[],
-  spec: Pick<ChartSpec, "x" | "y" | "series">,
-): { data: Record<string, unknown>[]; keys: string[]; droppedSeries: number } {
-  const { x, y, series } = spec;
-  if (!series || !y[0]) {
-    const data = rows.map((r) => {
-      const out: Record<string, unknown> = { [x]: r[x] };
-      for (const k of y) out[k] = toNumber(r[k]);
-      return out;
-    });
-    return { data, keys: y, droppedSeries: 0 };
-  }
-  const keys: string[] = [];
-  const all = new Set<string>();
-  const byX = new Map<string, Record<string, unknown>>();
-  for (const r of rows) {
-    const key = String(r[series] ?? "null");
-    all.add(key);
-    if (!keys.includes(key)) {
-      if (keys.length >= MAX_SERIES) continue;
-      keys.push(key);
-    }
-    const xKey = String(r[x]);
-    let point = byX.get(xKey);
-    if (!point) byX.set(xKey, (point = { [x]: r[x] }));
-    point[key] = toNumber(r[y[0]]);
-  }
-  return { data: [...byX.values()], keys, droppedSeries: all.size - keys.length };
-}
-
 /** One chart over data already shaped by shapeChartData: { [x]: label, [key]: number, ... }. */
 export function ResultChart(props: {
   kind: ChartKind;
@@ -85,26 +36,63 @@ export function ResultChart(props: {
   /** The numeric keys to draw: y columns, or series values. */
   y: string[];
   height?: number;
+  /** Per key, the keys holding its bucket's min and max (a chart of aggregated rows): shown in the tooltip. */
+  ranges?: Record<string, { min: string; max: string }>;
 }) {
   const { kind, data, x, y } = props;
   // A scatter of numbers needs a numeric x axis; text or dates on x stay categories.
   const numericX = kind === "scatter" && data.every((d) => typeof d[x] === "number");
+  const datesOnly = allMidnight(data.map((d) => d[x]));
+  const xLabel = (v: unknown) => formatXValue(v, datesOnly);
+  const tooltip = (
+    <Tooltip
+      key="t"
+      // Inside the plot area; the legend is outside it (above the chart), so the tooltip never covers it.
+      allowEscapeViewBox={{ x: false, y: false }}
+      wrapperStyle={{ zIndex: 5, pointerEvents: "none", maxWidth: "calc(100% - 64px)" }}
+      contentStyle={{ fontSize: 12, padding: "4px 8px", whiteSpace: "normal" }}
+      itemStyle={{ padding: 0 }}
+      labelFormatter={(v: unknown) => xLabel(v)}
+      formatter={(value: unknown, name: unknown, item: { payload?: Record<string, unknown> }) => {
+        const range = props.ranges?.[String(name)];
+        const p = item.payload ?? {};
+        const text = formatTooltipNumber(value);
+        return range && p[range.min] !== p[range.max]
+          ? `${text} (avg; ${formatTooltipNumber(p[range.min])} – ${formatTooltipNumber(p[range.max])})`
+          : text;
+      }}
+    />
+  );
+  const legend = <Legend key="l" verticalAlign="top" align="right" wrapperStyle={{ fontSize: 12, paddingBottom: 8 }} />;
   const axes = [
     <CartesianGrid key="g" strokeDasharray="3 3" stroke="#e2e8f0" />,
-    <XAxis key="x" dataKey={x} name={x} tick={{ fontSize: 12 }} type={numericX ? "number" : "category"} />,
-    <YAxis key="y" tick={{ fontSize: 12 }} dataKey={kind === "scatter" ? SCATTER_Y : undefined} />,
-    <Tooltip key="t" />,
-    <Legend key="l" />,
+    <XAxis
+      key="x"
+      dataKey={x}
+      name={x}
+      tick={{ fontSize: 12 }}
+      type={numericX ? "number" : "category"}
+      tickFormatter={xLabel}
+      minTickGap={16}
+    />,
+    <YAxis
+      key="y"
+      tick={{ fontSize: 12 }}
+      dataKey={kind === "scatter" ? SCATTER_Y : undefined}
+      tickFormatter={formatAxisNumber}
+      width={56}
+    />,
+    tooltip,
   ];
   let chart;
   if (kind === "pie") {
     chart = (
       <PieChart>
-        <Tooltip />
-        <Legend />
+        {tooltip}
+        {legend}
         <Pie data={data} dataKey={y[0] ?? ""} nameKey={x} outerRadius="80%" isAnimationActive={false}>
           {data.map((_, i) => (
-            <Cell key={i} fill={COLORS[i % COLORS.length]} />
+            <Cell key={i} fill={seriesColor(i)} />
           ))}
         </Pie>
       </PieChart>
@@ -120,7 +108,7 @@ export function ResultChart(props: {
             data={data
               .filter((d) => d[k] !== null && d[k] !== undefined)
               .map((d) => ({ [x]: d[x], [SCATTER_Y]: d[k] }))}
-            fill={COLORS[i % COLORS.length]}
+            fill={seriesColor(i)}
             isAnimationActive={false}
           />
         ))}
@@ -131,14 +119,7 @@ export function ResultChart(props: {
       <LineChart data={data}>
         {axes}
         {y.map((k, i) => (
-          <Line
-            key={k}
-            type="monotone"
-            dataKey={k}
-            stroke={COLORS[i % COLORS.length]}
-            dot={false}
-            isAnimationActive={false}
-          />
+          <Line key={k} type="monotone" dataKey={k} stroke={seriesColor(i)} dot={false} isAnimationActive={false} />
         ))}
       </LineChart>
     );
@@ -151,8 +132,8 @@ export function ResultChart(props: {
             key={k}
             type="monotone"
             dataKey={k}
-            stroke={COLORS[i % COLORS.length]}
-            fill={COLORS[i % COLORS.length]}
+            stroke={seriesColor(i)}
+            fill={seriesColor(i)}
             fillOpacity={0.2}
             isAnimationActive={false}
           />
@@ -164,16 +145,36 @@ export function ResultChart(props: {
       <BarChart data={data}>
         {axes}
         {y.map((k, i) => (
-          <Bar key={k} dataKey={k} fill={COLORS[i % COLORS.length]} isAnimationActive={false} />
+          <Bar key={k} dataKey={k} fill={seriesColor(i)} isAnimationActive={false} />
         ))}
       </BarChart>
     );
   }
   return (
-    <div style={{ width: "100%", height: props.height ?? 320 }} data-testid="result-chart">
-      <ResponsiveContainer width="100%" height="100%">
-        {chart}
-      </ResponsiveContainer>
+    <div style={{ width: "100%" }} data-testid="result-chart">
+      {kind === "pie" ? null : (
+        // Drawn above the plot, not inside it: however it wraps on a phone, the plot's tooltip stays clear of it.
+        <ul
+          data-testid="chart-legend"
+          className="mb-2 flex flex-wrap justify-end gap-x-3 gap-y-1 text-xs text-slate-700"
+        >
+          {y.map((k, i) => (
+            <li key={k} className="flex items-center gap-1">
+              <span
+                aria-hidden="true"
+                style={{ background: seriesColor(i), width: 10, height: 10, borderRadius: 2, display: "inline-block" }}
+              />
+              {k}
+            </li>
+          ))}
+        </ul>
+      )}
+      {/* Many series: taller, so the tooltip listing them all fits in the plot. */}
+      <div style={{ width: "100%", height: props.height ?? 320 + Math.max(0, y.length - 6) * 24 }}>
+        <ResponsiveContainer width="100%" height="100%">
+          {chart}
+        </ResponsiveContainer>
+      </div>
     </div>
   );
 }

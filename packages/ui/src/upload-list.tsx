@@ -10,6 +10,11 @@ export interface UploadRow {
   percent: number;
   state: UploadRowState;
   detail: string;
+  /**
+   * The server refused the file for good (no permission, over quota, too large):
+   * shown as "Refused" with the reason in `detail`, and never offered "Resume".
+   */
+  refused?: boolean;
 }
 
 const STATE_LABEL: Record<UploadRowState, string> = {
@@ -37,7 +42,7 @@ export function UploadList(props: {
             <div className="min-w-0">
               <p className="truncate text-sm font-medium text-slate-900">{r.name}</p>
               <p className="text-xs text-slate-500" data-testid="upload-detail">
-                {r.sizeLabel} · {STATE_LABEL[r.state]}
+                {r.sizeLabel} · {r.refused ? "Refused" : STATE_LABEL[r.state]}
                 {r.detail ? ` · ${r.detail}` : ""}
               </p>
             </div>
@@ -47,12 +52,12 @@ export function UploadList(props: {
                   Pause
                 </Button>
               ) : null}
-              {(r.state === "paused" || r.state === "error") && props.onResume ? (
+              {(r.state === "paused" || (r.state === "error" && !r.refused)) && props.onResume ? (
                 <Button size="sm" variant="secondary" onClick={() => props.onResume!(r.id)}>
                   Resume
                 </Button>
               ) : null}
-              {r.state !== "done" && r.state !== "cancelled" && props.onCancel ? (
+              {r.state !== "done" && r.state !== "cancelled" && !r.refused && props.onCancel ? (
                 <Button size="sm" variant="ghost" onClick={() => props.onCancel!(r.id)}>
                   Cancel
                 </Button>

@@ -5,7 +5,7 @@ export function UploadSummary(props: {
   sentLabel: string;
   totalLabel: string;
   percent: number;
-  /** e.g. "42 MB/s · 3 min left"; empty while nothing is moving. */
+  /** e.g. "42.0 MiB/s · 3 min left"; empty while nothing is moving. */
   rateLabel: string;
   done: number;
   files: number;

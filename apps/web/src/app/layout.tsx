@@ -4,6 +4,9 @@ import type { ReactNode } from "react";
 import { Providers } from "@/trpc/client";
 import "./globals.css";
 
+// Every page is rendered per request, so it carries that request's CSP nonce (src/proxy.ts).
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = {
   title: "ScrollIntel",
   description: "Bring a dataset of any size; query and chart it in under a second.",

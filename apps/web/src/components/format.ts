@@ -1,9 +1,6 @@
-export { formatBytes } from "@scrollintel/core/bytes";
-
-export function formatCount(n: bigint | number | null | undefined): string {
-  if (n === null || n === undefined) return "—";
-  return Number(n).toLocaleString("en-US");
-}
+// Number and byte formatting is client-safe and shared with packages/ui and core.
+export { formatBytes } from "@scrollintel/shared/bytes";
+export { formatCompactNumber, formatCount, formatNumber, plural } from "@scrollintel/shared/numbers";
 
 export function formatTime(d: Date | string): string {
   return new Date(d).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });

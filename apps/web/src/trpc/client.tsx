@@ -6,6 +6,10 @@ import { SessionProvider } from "next-auth/react";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
 import type { AppRouter } from "@/server/trpc/router";
+import { newTraceparent } from "./traceparent";
+
+/** Each request starts its own trace, which the server continues (when tracing is on). */
+const traceHeaders = () => ({ traceparent: newTraceparent() });
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
@@ -19,8 +23,8 @@ export function Providers({ children }: { children: ReactNode }) {
         // Long waits (a running query, a result page the worker is reading) go alone, so they never hold up a batch.
         splitLink({
           condition: (op) => op.context.skipBatch === true,
-          true: httpLink({ url: "/api/trpc", transformer: superjson }),
-          false: httpBatchLink({ url: "/api/trpc", transformer: superjson }),
+          true: httpLink({ url: "/api/trpc", transformer: superjson, headers: traceHeaders }),
+          false: httpBatchLink({ url: "/api/trpc", transformer: superjson, headers: traceHeaders }),
         }),
       ],
     }),

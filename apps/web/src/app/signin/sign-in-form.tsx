@@ -1,37 +1,32 @@
 "use client";
 import { signIn } from "next-auth/react";
 import { useRouter, useSearchParams } from "next/navigation";
-import { useState, type FormEvent } from "react";
-import { Button } from "@scrollintel/ui/button";
 import { Card, CardBody } from "@scrollintel/ui/card";
-import { ErrorNotice } from "@scrollintel/ui/empty-state";
 import { Input, Label } from "@scrollintel/ui/input";
+import { safeRedirectPath } from "@scrollintel/core/safe-redirect";
+import { parseSignInLocked, signInLockedMessage } from "@/components/sign-in-errors";
+import { FormEnd } from "@/components/form-end";
+import { useFormAction } from "@/components/use-form-action";
 
 export function SignInForm() {
   const router = useRouter();
   const params = useSearchParams();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    setBusy(true);
-    setError(null);
-    const res = await signIn("credentials", {
-      email: String(form.get("email")),
-      password: String(form.get("password")),
-      redirect: false,
-    });
-    setBusy(false);
-    if (!res || res.error) {
-      setError("Wrong email or password.");
-      return;
-    }
-    const next = params.get("callbackUrl");
-    router.push(next && next.startsWith("/") && !next.startsWith("//") ? next : "/");
-    router.refresh();
-  }
+  const { error, busy, onSubmit } = useFormAction({
+    act: async (form) => {
+      const res = await signIn("credentials", {
+        email: String(form.get("email")),
+        password: String(form.get("password")),
+        redirect: false,
+      });
+      if (!res || res.error) {
+        const lockedUntil = parseSignInLocked(res?.error);
+        return lockedUntil ? signInLockedMessage(lockedUntil) : "Wrong email or password.";
+      }
+      router.push(safeRedirectPath(params.get("callbackUrl")));
+      router.refresh();
+      return null;
+    },
+  });
 
   return (
     <Card>
@@ -45,10 +40,7 @@ export function SignInForm() {
             <Label htmlFor="password">Password</Label>
             <Input id="password" name="password" type="password" autoComplete="current-password" required />
           </div>
-          {error ? <ErrorNotice title="Could not sign in" message={error} /> : null}
-          <Button type="submit" className="w-full" disabled={busy}>
-            {busy ? "Signing in…" : "Sign in"}
-          </Button>
+          <FormEnd error={error} errorTitle="Could not sign in" busy={busy} label="Sign in" busyLabel="Signing in…" />
         </form>
       </CardBody>
     </Card>

@@ -1,3 +1,4 @@
+import { csvTextCell } from "@scrollintel/core/csv-safe";
 import type { iterateAuditEvents } from "@scrollintel/core/services/audit-query-service";
 
 const COLUMNS = [
@@ -23,7 +24,8 @@ function csvCell(v: unknown): string {
         : typeof v === "object"
           ? JSON.stringify(v)
           : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  // Actions, targets, user agents and metadata carry text others chose: never a live formula.
+  return csvTextCell(s);
 }
 
 /** Audit events as NDJSON or CSV, streamed a batch at a time (memory stays flat). */

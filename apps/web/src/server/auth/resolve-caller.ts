@@ -1,10 +1,12 @@
-import { getToken } from "next-auth/jwt";
 import { bearerToken } from "@scrollintel/core/api-keys";
 import type { Db } from "@scrollintel/core/db/client";
 import { DomainError } from "@scrollintel/core/errors";
 import { authenticateApiKey } from "@scrollintel/core/services/api-key-service";
-import { authSecret } from "@/env";
+import { readSessionAndTenant } from "@scrollintel/core/services/auth-service";
+import { isSessionCurrent } from "@scrollintel/core/services/session-service";
+import { decodeSession } from "@/server/auth/session-cache";
 import { tenantSlugFromCookies } from "@/server/auth/tenant-cookie";
+import { clientIp } from "@/server/http/client-ip";
 import type { Caller } from "@/server/trpc/context";
 
 /**
@@ -21,10 +23,25 @@ export async function resolveCaller(db: Db, req: Request): Promise<Caller | null
     return { kind: "apiKey", key };
   }
   // Decoding the session JWT directly: getServerSession would run next-auth's whole
-  // handler on every call, and this is on every request's path.
-  const token = await getToken({ req: { cookies: parseCookies(req), headers: {} } as never, secret: authSecret() });
+  // handler on every call, and this is on every request's path. The decode is
+  // cached per cookie value for a few seconds (session-cache.ts); a per-request
+  // check that a session is still current (e.g. a server-side session version)
+  // belongs here, after the decode, so it runs on every request, cached or not.
+  const cookies = parseCookies(req);
+  const token = await decodeSession(cookies);
   if (!token?.uid) return null;
-  return { kind: "user", userId: String(token.uid), email: String(token.email), isPlatformAdmin: token.pa === true };
+  // A revoked session (sign-out, password change) is no session at all; the row also has the current admin
+  // flag. The membership in the workspace the request names comes in the same round trip, for tenant resolution.
+  const tenantSlug = tenantSlugFromCookies(req.headers.get("cookie") ?? "");
+  const { session, tenant } = await readSessionAndTenant(db, { userId: String(token.uid), tenantSlug });
+  if (!isSessionCurrent(session, token.sv)) return null;
+  return {
+    kind: "user",
+    userId: String(token.uid),
+    email: String(token.email),
+    isPlatformAdmin: session.isPlatformAdmin,
+    membership: { tenantSlug, row: tenant },
+  };
 }
 
 function parseCookies(req: Request): Record<string, string> {
@@ -40,7 +57,7 @@ export function requestMeta(req: Request): { ip: string | null; userAgent: strin
   const cookie = req.headers.get("cookie") ?? "";
   const slug = tenantSlugFromCookies(cookie);
   return {
-    ip: req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? req.headers.get("x-real-ip"),
+    ip: clientIp((name) => req.headers.get(name)),
     userAgent: req.headers.get("user-agent"),
     tenantSlug: slug,
   };

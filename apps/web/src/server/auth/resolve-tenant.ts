@@ -18,9 +18,15 @@ export async function resolveTenantCtx(
     await enforceApiRateLimits(db, caller.key);
     return { ...apiKeyTenantCtx(caller.key, meta), slug: caller.key.tenantSlug };
   }
-  return resolveUserTenant(db, {
-    userId: caller.userId,
-    tenantSlug: meta.tenantSlug,
-    actor: { type: "USER", id: caller.userId, ip: meta.ip, userAgent: meta.userAgent },
-  });
+  // The membership resolveCaller read with the session row, when it was for this workspace: no second round trip.
+  const found = caller.membership?.tenantSlug === meta.tenantSlug ? caller.membership : undefined;
+  return resolveUserTenant(
+    db,
+    {
+      userId: caller.userId,
+      tenantSlug: meta.tenantSlug,
+      actor: { type: "USER", id: caller.userId, ip: meta.ip, userAgent: meta.userAgent },
+    },
+    found,
+  );
 }

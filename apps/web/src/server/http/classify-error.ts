@@ -1,7 +1,7 @@
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { TRPCError } from "@trpc/server";
-import { DomainError, isDomainError, unavailable } from "@scrollintel/core/errors";
-import { findInfraOutage } from "@scrollintel/core/infra-outage";
+import { busy, DomainError, isDomainError, unavailable } from "@scrollintel/core/errors";
+import { findInfraOutage, POOL_WAIT_REASON } from "@scrollintel/core/infra-outage";
 import type { Logger } from "@scrollintel/core/logger";
 import { ERROR_TABLE, INTERNAL, internalMessage, type ErrorMapping } from "./error-table";
 
@@ -47,7 +47,10 @@ export function classifyError(e: unknown, requestId: string): EdgeError {
   if (e instanceof TRPCError && e.code !== "INTERNAL_SERVER_ERROR") {
     return { trpc: e.code, http: getHTTPStatusCodeFromError(e), message: e.message, unexpected: false };
   }
-  if (findInfraOutage(e)) return fromDomain(unavailable());
+  const outage = findInfraOutage(e);
+  // No pool connection in time: this process has more requests than connections, the database is fine.
+  if (outage?.reason === POOL_WAIT_REASON) return fromDomain(busy());
+  if (outage) return fromDomain(unavailable());
   if (isBadValue(e)) {
     return fromDomain(
       new DomainError("BAD_REQUEST", "A value in this request cannot be stored (out of range or not text)."),

@@ -20,7 +20,7 @@ import type { StorageDriver } from "@scrollintel/core/storage/storage-driver";
 import { authSecret } from "@/env";
 import { exportAudit } from "@/server/routes/export-audit";
 import { downloadResult } from "@/server/routes/download-result";
-import { reportHealth } from "@/server/routes/health";
+import { reportReadiness } from "@/server/routes/health";
 import { createServeUpload, TUS_HEADERS } from "@/server/routes/serve-upload";
 import { createTusDatastore } from "@/server/tus/create-datastore";
 import { PgLocker } from "@/server/tus/pg-locker";
@@ -127,9 +127,9 @@ describe("PostgreSQL unreachable", () => {
     await expectOutage(up);
   });
 
-  it("/api/health is 503 {ok:false} without the error text", async () => {
-    const res = await edgeRoute<object>(reportHealth, { deps: downDeps })(
-      new Request("http://localhost/api/health"),
+  it("/api/health/ready is 503 {ok:false} without the error text", async () => {
+    const res = await edgeRoute<object>(reportReadiness, { deps: downDeps })(
+      new Request("http://localhost/api/health/ready"),
       undefined as never,
     );
     expect(res.status).toBe(503);
@@ -207,6 +207,10 @@ describe("unexpected errors", () => {
     const line = logged().find((l) => l.requestId === id && l.level === 50)!;
     expect(line).toMatchObject({ tenantId: brokenUser.tenantId, userId: brokenUser.id, msg: "unexpected error" });
     expect((line.err as { stack: string }).stack).toMatch(/does not exist/);
+    // Every line of that request carries the ids, the access line too (written before the tenant was known to it).
+    const all = logged().filter((l) => l.requestId === id);
+    expect(all.map((l) => l.msg)).toContain("request");
+    for (const l of all) expect(l).toMatchObject({ tenantId: brokenUser.tenantId, userId: brokenUser.id });
   });
 
   it("a plain route: 500 with only the request id, logged with the cause", async () => {

@@ -21,7 +21,10 @@ export const ERROR_TABLE: Record<DomainErrorCode, ErrorMapping> = {
   QUOTA_EXCEEDED: { trpc: "PAYLOAD_TOO_LARGE", http: 413 },
   RATE_LIMITED: { trpc: "TOO_MANY_REQUESTS", http: 429 },
   LOCKED: { trpc: "CONFLICT", http: 423 },
+  ARCHIVED: { trpc: "PRECONDITION_FAILED", http: 412 },
   UNAVAILABLE: { trpc: "SERVICE_UNAVAILABLE", http: 503 },
+  // nginx's "client closed request": nobody reads it, but logs and metrics tell it from an error.
+  CLIENT_GONE: { trpc: "CLIENT_CLOSED_REQUEST", http: 499 },
 };
 
 /** An unexpected error: the only thing the client learns is where to find it in the log. */

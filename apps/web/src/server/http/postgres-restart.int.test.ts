@@ -12,7 +12,7 @@ import { OUTAGE_MESSAGE } from "@scrollintel/core/errors";
 import { isInfraOutage } from "@scrollintel/core/infra-outage";
 import { createLogger } from "@scrollintel/core/logger";
 import { createStorage } from "@scrollintel/core/storage/create-storage";
-import { reportHealth } from "@/server/routes/health";
+import { reportReadiness } from "@/server/routes/health";
 import { startEmbeddedPostgres, type EmbeddedDb } from "../../../../../scripts/embedded-postgres";
 import { freePort } from "../../../../../scripts/free-port";
 import { classifyError } from "./classify-error";
@@ -47,7 +47,7 @@ afterAll(async () => {
 
 const deps = () => ({ db, log, storage: createStorage(parseConfig({ DATA_DIR: tmp })) });
 const health = () =>
-  edgeRoute<object>(reportHealth, { deps })(new Request("http://localhost/api/health"), undefined as never);
+  edgeRoute<object>(reportReadiness, { deps })(new Request("http://localhost/api/health/ready"), undefined as never);
 const trpc = createTrpcHandler(() => ({ db, log }));
 const invitation = () =>
   trpc(

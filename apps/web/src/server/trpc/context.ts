@@ -2,10 +2,19 @@ import type { Db } from "@scrollintel/core/db/client";
 import type { NotifyListener } from "@scrollintel/core/db/notify-listener";
 import type { Logger } from "@scrollintel/core/logger";
 import type { ApiKeyPrincipal } from "@scrollintel/core/services/api-key-service";
+import type { UserTenantRow } from "@scrollintel/core/services/auth-service";
 
 /** Who called: a signed-in user, or an integration with an API key (Authorization: Bearer). */
 export type Caller =
-  { kind: "user"; userId: string; email: string; isPlatformAdmin: boolean } | { kind: "apiKey"; key: ApiKeyPrincipal };
+  | {
+      kind: "user";
+      userId: string;
+      email: string;
+      isPlatformAdmin: boolean;
+      /** The membership in the tenant this request names, read with the session row (one round trip). */
+      membership?: { tenantSlug: string | null; row: UserTenantRow | null };
+    }
+  | { kind: "apiKey"; key: ApiKeyPrincipal };
 
 export interface TrpcContext {
   db: Db;

@@ -1,7 +1,12 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
+import { clientGone } from "@scrollintel/core/errors";
+import { bindLogFields } from "@scrollintel/core/log-context";
+import { webMetrics } from "@scrollintel/core/metrics/web-metrics";
 import type { Permission } from "@scrollintel/core/roles";
-import { requirePermission } from "@scrollintel/core/tenant-context";
+import { auditRefusal } from "@scrollintel/core/services/refusal-audit-service";
+import { authorize, type Access } from "@scrollintel/core/tenant-context";
+import { withSpan } from "@scrollintel/core/tracing";
 import { findBadText } from "@scrollintel/core/text-input";
 import { resolveTenantCtx } from "@/server/auth/resolve-tenant";
 import { internalMessage } from "@/server/http/error-table";
@@ -12,6 +17,8 @@ import { isMappedTrpcError, toTrpcError } from "./errors";
 export interface ProcedureMeta {
   permission?: Permission;
   platform?: boolean;
+  /** A mutation that changes nothing (audit.verify): allowed in a suspended tenant like a query. */
+  readOnly?: boolean;
 }
 
 const t = initTRPC
@@ -49,12 +56,38 @@ const refuseBadText = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(mapErrors).use(refuseBadText);
+/**
+ * Outermost: a span per procedure (a child of the request's) and the latency
+ * histogram by procedure, type and result code (the mapped tRPC code).
+ */
+const observeProcedure = t.middleware(async ({ path, type, next }) => {
+  const t0 = performance.now();
+  return withSpan(`trpc ${path}`, { attributes: { "rpc.system": "trpc", "rpc.method": path } }, async (span) => {
+    const res = await next();
+    const code = res.ok ? "OK" : res.error.code;
+    span.setAttribute("rpc.trpc.code", code);
+    webMetrics().trpcDuration.observe({ procedure: path, type, code }, (performance.now() - t0) / 1000);
+    return res;
+  });
+});
+
+/** A procedure whose client already left does not start (answered 499, to nobody). */
+const stopWhenClientGone = t.middleware(({ signal, next }) => {
+  if (signal?.aborted) throw clientGone();
+  return next();
+});
+
+export const publicProcedure = t.procedure
+  .use(observeProcedure)
+  .use(mapErrors)
+  .use(stopWhenClientGone)
+  .use(refuseBadText);
 
 export const authedProcedure = publicProcedure
   .use(({ ctx, next }) => {
     if (!ctx.caller) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in or send an API key." });
     const who = ctx.caller.kind === "user" ? { userId: ctx.caller.userId } : { apiKeyId: ctx.caller.key.keyId };
+    bindLogFields(who);
     return next({ ctx: { ...ctx, caller: ctx.caller, log: ctx.log.child(who) } });
   })
   .use(mapErrors);
@@ -65,18 +98,41 @@ export const userProcedure = authedProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, caller: ctx.caller } });
 });
 
+/** The id a refused call aimed at, for its audit event (the first id-like field of the input). */
+function targetOf(input: unknown): string | null {
+  if (!input || typeof input !== "object") return null;
+  for (const k of ["id", "versionId", "datasetId", "trashItemId", "userId", "tenantId"]) {
+    const v = (input as Record<string, unknown>)[k];
+    if (typeof v === "string") return v.slice(0, 100);
+  }
+  return null;
+}
+
 /**
  * The caller's context in the active tenant, checked against the one role →
- * permission table (and an API key's scopes). The tenant id comes from here,
- * never from input.
+ * permission table (and an API key's scopes); every mutation is a write, and
+ * writes are refused in a suspended tenant (authorize). The tenant id comes
+ * from here, never from input. Refusals (FORBIDDEN, NOT_FOUND) are audited in
+ * the caller's tenant, rate-limited.
  */
-export function tenantProcedure(permission: Permission) {
+export function tenantProcedure(permission: Permission, opts: { readOnly?: boolean } = {}) {
   return authedProcedure
-    .meta({ permission })
-    .use(async ({ ctx, next }) => {
+    .meta({ permission, ...opts })
+    .use(async ({ ctx, type, path, getRawInput, next }) => {
       const tenant = await resolveTenantCtx(ctx.db, ctx.caller, ctx);
-      requirePermission(tenant, permission);
-      return next({ ctx: { ...ctx, tenant, log: ctx.log.child({ tenantId: tenant.tenantId }) } });
+      const access: Access = type === "mutation" && !opts.readOnly ? "write" : "read";
+      const refused = async (error: unknown) =>
+        auditRefusal(ctx.db, tenant, { action: path, error, target: targetOf(await getRawInput()) });
+      try {
+        authorize(tenant, permission, access);
+      } catch (e) {
+        await refused(e);
+        throw e;
+      }
+      bindLogFields({ tenantId: tenant.tenantId });
+      const res = await next({ ctx: { ...ctx, tenant, log: ctx.log.child({ tenantId: tenant.tenantId }) } });
+      if (!res.ok) await refused(res.error);
+      return res;
     })
     .use(mapErrors);
 }

@@ -2,23 +2,23 @@ import "server-only";
 import type { Server } from "@tus/server";
 import type { Db } from "@scrollintel/core/db/client";
 import { uploadKey } from "@scrollintel/core/keys";
-import { abandonUpload, uploadExpiresAt } from "@scrollintel/core/services/upload-service";
+import { abandonUpload, findUploadHours, uploadExpiresAt } from "@scrollintel/core/services/upload-service";
 import type { StorageDriver } from "@scrollintel/core/storage/storage-driver";
 import type { TenantCtx } from "@scrollintel/core/tenant-context";
 import { services } from "@/server/services";
 import { finishStoredUpload, tusServer, uploadCaller } from "./tus-server";
 
 /**
- * tus expiration: an unfinished upload lives a day past its last request (the
- * worker's expire-uploads sweep enforces it), so every successful request on
- * one announces the new deadline.
+ * tus expiration: an unfinished upload lives its tenant's `uploadHours` past
+ * its last request (the worker's expire-uploads sweep enforces it), so every
+ * successful request on one announces the new deadline.
  */
-function withExpiry(method: string, res: Response): Response {
+async function withExpiry(method: string, res: Response, uploadHours: () => Promise<number>): Promise<Response> {
   if (!res.ok || !["POST", "PATCH", "HEAD"].includes(method) || res.headers.has("upload-dataset-id")) return res;
   const offset = res.headers.get("upload-offset");
   const length = res.headers.get("upload-length");
   if (offset !== null && length !== null && offset === length) return res;
-  res.headers.set("Upload-Expires", uploadExpiresAt(new Date()).toUTCString());
+  res.headers.set("Upload-Expires", uploadExpiresAt(new Date(), await uploadHours()).toUTCString());
   return res;
 }
 
@@ -58,5 +58,5 @@ export async function handleUpload(
     // @tus/s3-store's remove() leaves the parked incomplete part (<key>.part) behind.
     await deps.storage.deletePrefix(uploadKey(ctx.tenantId, id));
   }
-  return withExpiry(req.method, await finishOnHead(deps, ctx, req, res));
+  return withExpiry(req.method, await finishOnHead(deps, ctx, req, res), () => findUploadHours(deps.db, ctx.tenantId));
 }

@@ -1,8 +1,9 @@
 // The tus protocol as our server speaks it, over real HTTP with tus-js-client,
 // on both storage drivers: creation, creation-with-upload, resume,
-// termination, expiration and the tenant wall. Auth is the route's job (see
+// termination, expiration and the tenant wall; each with storage encryption
+// off and on (then the sealed tus store seals every byte before it is stored). Auth is the route's job (see
 // the e2e tests); here a test header picks the caller's TenantCtx.
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -14,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "@scrollintel/core/config";
 import { expireIdleUploads } from "@scrollintel/core/services/upload-service";
 import { createStorage } from "@scrollintel/core/storage/create-storage";
+import { createTenantStorage } from "@scrollintel/core/storage/create-tenant-storage";
+import { rawStorage } from "@scrollintel/core/storage/encrypted-storage";
 import type { StorageDriver } from "@scrollintel/core/storage/storage-driver";
 import type { TenantCtx } from "@scrollintel/core/tenant-context";
 import { createMember, createTenant, ctxOf, type TestUser } from "../../../../../test/factories";
@@ -26,6 +29,8 @@ import { PgLocker } from "./pg-locker";
 import { buildTusServer } from "./tus-server";
 
 const MiB = 1024 * 1024;
+/** One master key for both drivers: the tenants' data keys live in the one database. */
+const MASTER_KEY = randomBytes(32).toString("base64");
 let t: TestDb;
 let s3: TestS3;
 let tmp: string;
@@ -47,7 +52,7 @@ afterAll(async () => {
 
 /** A plain Node HTTP server in front of handleUpload, as the Next route is. */
 async function serve(storage: StorageDriver, config: ReturnType<typeof parseConfig>) {
-  const datastore = createTusDatastore(config);
+  const datastore = createTusDatastore(config, storage);
   const server = buildTusServer({ db: t.db, storage, datastore, locker: new PgLocker(t.db) });
   const ctxs: Record<string, TenantCtx> = { a: ctxOf(a), b: ctxOf(b) };
   const srv = http.createServer((req, res) => {
@@ -133,7 +138,12 @@ function req(url: string, method: string, caller = "a", extra: Record<string, st
   return fetch(url, { method, body, headers: { "Tus-Resumable": "1.0.0", "x-test-caller": caller, ...extra } });
 }
 
-describe.each(["local", "s3"])("tus uploads on %s storage", (driver) => {
+describe.each([
+  ["local", "off"],
+  ["s3", "off"],
+  ["local", "on"],
+  ["s3", "on"],
+])("tus uploads on %s storage, encryption %s", (driver, encryption) => {
   let storage: StorageDriver;
   let endpoint: string;
   let datastore: DataStore;
@@ -141,8 +151,13 @@ describe.each(["local", "s3"])("tus uploads on %s storage", (driver) => {
   const keyOf = (url: string) => `tenants/${a.tenantId}/uploads/${url.split("/").pop()}`;
 
   beforeAll(async () => {
-    const config = parseConfig({ DATA_DIR: path.join(tmp, driver), ...(driver === "s3" ? s3.env : {}) });
-    storage = createStorage(config);
+    const config = parseConfig({
+      DATA_DIR: path.join(tmp, `${driver}-${encryption}`),
+      STORAGE_ENCRYPTION: encryption,
+      STORAGE_MASTER_KEY: MASTER_KEY,
+      ...(driver === "s3" ? s3.env : {}),
+    });
+    storage = encryption === "on" ? createTenantStorage(config, t.db) : createStorage(config);
     ({ endpoint, datastore, close } = await serve(storage, config));
   });
   afterAll(() => close());
@@ -154,6 +169,36 @@ describe.each(["local", "s3"])("tus uploads on %s storage", (driver) => {
     expect(await shaOf(storage, keyOf(r.url))).toBe(sha);
     const row = await t.db.upload.findFirstOrThrow({ where: { storageKey: keyOf(r.url) } });
     expect(row).toMatchObject({ status: "COMPLETE", sizeBytes: BigInt(13 * MiB + 7), datasetId: r.datasetId });
+  });
+
+  it("takes reading options as JSON metadata, refusing invalid ones at creation with the option named", async () => {
+    const b64 = (v: string) => Buffer.from(v).toString("base64");
+    const meta = (options: string) => `filename ${b64("latin.csv")},options ${b64(options)}`;
+    const bad = await req(endpoint, "POST", "a", {
+      "Upload-Length": "10",
+      "Upload-Metadata": meta('{"encoding":"x"}'),
+    });
+    expect(bad.status).toBe(400);
+    await expect(bad.text()).resolves.toMatch(/Metadata options: encoding: an encoding TextDecoder knows/);
+    const good = await req(endpoint, "POST", "a", {
+      "Upload-Length": "10",
+      "Upload-Metadata": meta('{"encoding":"latin1","jsonLayout":"document"}'),
+    });
+    expect(good.status).toBe(201);
+    const row = await t.db.upload.findFirstOrThrow({ where: { storageKey: keyOf(good.headers.get("location")!) } });
+    expect(row.ingestOptions).toMatchObject({ encoding: "latin1", jsonLayout: "document" });
+  });
+
+  it("keeps the preview and duplicate choices of Upload-Metadata, and refuses an unknown one", async () => {
+    const b64 = (v: string) => Buffer.from(v).toString("base64");
+    const meta = (dup: string) => `filename ${b64("d.csv")},review ${b64("1")},onDuplicate ${b64(dup)}`;
+    const ok = await req(endpoint, "POST", "a", { "Upload-Length": "10", "Upload-Metadata": meta("replace") });
+    expect(ok.status).toBe(201);
+    const row = await t.db.upload.findFirstOrThrow({ where: { storageKey: keyOf(ok.headers.get("location")!) } });
+    expect(row.intake).toEqual({ review: true, onDuplicate: "replace" });
+    const bad = await req(endpoint, "POST", "a", { "Upload-Length": "10", "Upload-Metadata": meta("overwrite") });
+    expect(bad.status).toBe(400);
+    await expect(bad.text()).resolves.toMatch(/onDuplicate must be one of/);
   });
 
   it("finishes a small file within the creation request (creation-with-upload)", async () => {
@@ -172,6 +217,13 @@ describe.each(["local", "s3"])("tus uploads on %s storage", (driver) => {
     expect(head.status).toBe(200);
     expect(Number(head.headers.get("upload-offset"))).toBe(4 * MiB);
     expect(head.headers.get("upload-expires")).toMatch(/GMT$/);
+    // The deadline follows the tenant's retention policy (uploadHours), not a fixed day.
+    await t.db.tenantRetention.create({ data: { tenantId: a.tenantId, uploadHours: 3 } });
+    const again = await req(first.url, "HEAD");
+    const hoursLeft = (Date.parse(again.headers.get("upload-expires")!) - Date.now()) / 3_600_000;
+    expect(hoursLeft).toBeGreaterThan(2.9);
+    expect(hoursLeft).toBeLessThanOrEqual(3);
+    await t.db.tenantRetention.delete({ where: { tenantId: a.tenantId } });
     const second = await upload(endpoint, file, { chunkSize: 4 * MiB, uploadUrl: first.url });
     expect(second.firstOffset).toBe(4 * MiB);
     expect(second.datasetId).toBeDefined();
@@ -204,7 +256,9 @@ describe.each(["local", "s3"])("tus uploads on %s storage", (driver) => {
     expect((await t.db.upload.findFirstOrThrow({ where: { storageKey: key } })).status).toBe("EXPIRED");
     for await (const o of storage.list(key)) throw new Error(`left behind: ${o.key}`);
     if (driver === "s3") {
-      expect(await (storage as unknown as { abortUploads(p: string): Promise<number> }).abortUploads(key)).toBe(0);
+      expect(
+        await (rawStorage(storage) as unknown as { abortUploads(p: string): Promise<number> }).abortUploads(key),
+      ).toBe(0);
     }
     expect((await req(r.url, "HEAD")).status).toBe(410);
   });

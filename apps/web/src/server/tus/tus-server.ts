@@ -3,8 +3,14 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { Server, type DataStore, type Locker } from "@tus/server";
 import type { Db } from "@scrollintel/core/db/client";
 import { DomainError, isDomainError } from "@scrollintel/core/errors";
+import { intakeFromMetadata } from "@scrollintel/core/intake-options";
 import { assertId, newId, uploadKey } from "@scrollintel/core/keys";
-import { createUpload, finishUpload, touchUpload } from "@scrollintel/core/services/upload-service";
+import {
+  createUpload,
+  finishUpload,
+  parseUploadOptions,
+  touchUploadAs,
+} from "@scrollintel/core/services/upload-service";
 import type { StorageDriver } from "@scrollintel/core/storage/storage-driver";
 import type { TenantCtx } from "@scrollintel/core/tenant-context";
 import { webConfig } from "@/env";
@@ -52,7 +58,7 @@ function mapResponseError(e: Error | { status_code: number; body: string }) {
   return { status_code: edge.http, body: `${edge.message}\n` };
 }
 
-/** Metadata values (filename, sha256, datasetId) must be text PostgreSQL can store. */
+/** Metadata values (filename, sha256, datasetId, options) must be text PostgreSQL can store. */
 function checkMetadata(metadata: Record<string, string | null> | undefined): void {
   const bad = findBadText(metadata ?? {}, "Upload-Metadata");
   if (bad) throw { status_code: 400, body: `Upload-Metadata ${bad}\n` };
@@ -69,9 +75,15 @@ export interface TusDeps {
   locker: Locker;
 }
 
-/** Refuses requests on uploads that are over: the upload row, not the store, is the truth. */
+/**
+ * Every request on an existing upload is checked against its caller (upload
+ * permission, and ownership or upload.manage; a write needs an active
+ * tenant), then refused if the upload is over: the upload row, not the
+ * store, is the truth.
+ */
 async function checkRequest(db: Db, method: string, key: string): Promise<void> {
-  const u = await touchUpload(db, callerCtx().tenantId, idFromKey(key)).catch(tusError);
+  const access = method === "HEAD" ? "read" : "write";
+  const u = await touchUploadAs(db, callerCtx(), idFromKey(key), access).catch(tusError);
   if (u.status === "EXPIRED" || u.status === "TERMINATED") {
     const why = u.status === "EXPIRED" ? "expired after a day without activity" : "was cancelled";
     throw { status_code: 410, body: `This upload ${why}; start it again.\n` };
@@ -98,6 +110,15 @@ export async function finishStoredUpload(
     storedBytes: BigInt(stored.size),
   }).catch(tusError);
   return datasetId;
+}
+
+/** Metadata review / onDuplicate; a bad value is a 400 naming the key. */
+function readIntake(metadata: Record<string, string | null> | undefined) {
+  try {
+    return intakeFromMetadata(metadata ?? {});
+  } catch (e) {
+    tusError(e);
+  }
 }
 
 export function buildTusServer(deps: TusDeps): Server {
@@ -127,12 +148,16 @@ export function buildTusServer(deps: TusDeps): Server {
       const ctx = callerCtx();
       if (upload.size === undefined) tusError(new DomainError("BAD_REQUEST", "Upload-Length is required."));
       checkMetadata(upload.metadata);
+      const options = await Promise.resolve(upload.metadata?.options).then(parseUploadOptions).catch(tusError);
+      const intake = readIntake(upload.metadata);
       await createUpload(deps.db, ctx, {
         uploadId: idFromKey(upload.id),
         filename: upload.metadata?.filename ?? "upload",
         sizeBytes: BigInt(upload.size),
         expectedSha256: upload.metadata?.sha256 ?? null,
         appendToDatasetId: upload.metadata?.datasetId ?? undefined,
+        options,
+        intake,
       }).catch(tusError);
       return {};
     },
@@ -154,7 +179,7 @@ export function tusServer(): Server {
     g.scrollintelTus = buildTusServer({
       db,
       storage,
-      datastore: createTusDatastore(webConfig()),
+      datastore: createTusDatastore(webConfig(), storage),
       locker: new PgLocker(db),
     });
   }

@@ -40,11 +40,11 @@ export function CreateTenantForm() {
         </div>
         <div className="grid grid-cols-2 gap-3">
           <div>
-            <Label htmlFor="t-storage">Storage GB</Label>
+            <Label htmlFor="t-storage">Storage GiB</Label>
             <Input id="t-storage" name="storageGb" type="number" min={1} defaultValue={100} />
           </div>
           <div>
-            <Label htmlFor="t-maxfile">Largest file GB</Label>
+            <Label htmlFor="t-maxfile">Largest file GiB</Label>
             <Input id="t-maxfile" name="maxFileGb" type="number" min={1} defaultValue={1024} />
           </div>
         </div>

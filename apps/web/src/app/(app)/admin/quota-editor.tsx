@@ -18,17 +18,17 @@ const bytes = (v: FormDataEntryValue | null) => BigInt(Math.round(Number(v ?? 0)
 /** The form's fields: name, label, shown value, smallest value, and whether fractions are allowed. */
 function fields(q: QuotaRow): Array<[name: string, label: string, value: string | number, min: number, any?: true]> {
   return [
-    ["storageBytesLimit", "Storage (GB)", gb(q.storageBytesLimit), 0, true],
-    ["maxFileBytes", "Largest file (GB)", gb(q.maxFileBytes), 0, true],
-    ["ingestBytesMonthLimit", "Ingest per month (GB)", gb(q.ingestBytesMonthLimit), 0, true],
-    ["scanBytesMonthLimit", "Scan per month (GB)", gb(q.scanBytesMonthLimit), 0, true],
+    ["storageBytesLimit", "Storage (GiB)", gb(q.storageBytesLimit), 0, true],
+    ["maxFileBytes", "Largest file (GiB)", gb(q.maxFileBytes), 0, true],
+    ["ingestBytesMonthLimit", "Ingest per month (GiB)", gb(q.ingestBytesMonthLimit), 0, true],
+    ["scanBytesMonthLimit", "Scan per month (GiB)", gb(q.scanBytesMonthLimit), 0, true],
     ["concurrentJobsLimit", "Concurrent jobs", q.concurrentJobsLimit, 0],
     ["apiRequestsPerMinute", "API requests / minute", q.apiRequestsPerMinute, 0],
-    ["queryMemoryLimitMb", "Query memory (MB)", q.queryMemoryLimitMb, 64],
+    ["queryMemoryLimitMb", "Query memory (MiB)", q.queryMemoryLimitMb, 64],
     ["queryTimeoutSec", "Query time limit (s)", q.queryTimeoutMs / 1000, 0.1, true],
-    ["querySpillBytesLimit", "Query spill (GB)", gb(q.querySpillBytesLimit), 0, true],
+    ["querySpillBytesLimit", "Query spill (GiB)", gb(q.querySpillBytesLimit), 0, true],
     ["resultRowsLimit", "Result rows", String(q.resultRowsLimit), 1],
-    ["resultBytesLimit", "Result size (GB)", gb(q.resultBytesLimit), 0, true],
+    ["resultBytesLimit", "Result size (GiB)", gb(q.resultBytesLimit), 0, true],
     ["workerSlots", "Worker slots", q.workerSlots, 1],
   ];
 }

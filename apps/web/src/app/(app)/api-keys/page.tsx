@@ -2,23 +2,28 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
-import { API_KEY_SCOPES, type ApiKeyScope } from "@scrollintel/core/api-keys";
+import {
+  API_KEY_EXPIRY_DAYS,
+  API_KEY_SCOPES,
+  SCOPE_DESCRIPTIONS,
+  type ApiKeyScope,
+} from "@scrollintel/shared/api-key-scopes";
 import { Badge } from "@scrollintel/ui/badge";
 import { Button } from "@scrollintel/ui/button";
 import { Card, CardBody, CardHeader } from "@scrollintel/ui/card";
 import { EmptyState, ErrorNotice } from "@scrollintel/ui/empty-state";
-import { Input, Label } from "@scrollintel/ui/input";
+import { Input, Label, Select } from "@scrollintel/ui/input";
 import { TableHead } from "@scrollintel/ui/table-head";
 import { CopyField } from "@/components/copy-field";
 import { formatTime } from "@/components/format";
 import { useTRPC } from "@/trpc/client";
 
-const SCOPE_HELP: Record<ApiKeyScope, string> = {
-  read: "list datasets, read results and quotas",
-  query: "run SQL",
-  upload: "upload files (tus)",
-  admin: "audit log, members, keys",
-};
+/** "never", "expired", or the day it stops working. */
+function expiryLabel(expiresAt: Date | string | null): { text: string; expired: boolean } {
+  if (!expiresAt) return { text: "never", expired: false };
+  const at = new Date(expiresAt);
+  return { text: at.getTime() <= Date.now() ? "expired" : formatTime(at), expired: at.getTime() <= Date.now() };
+}
 
 export default function ApiKeysPage() {
   const trpc = useTRPC();
@@ -31,7 +36,8 @@ export default function ApiKeysPage() {
   function onCreate(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const name = String(new FormData(e.currentTarget).get("name") ?? "");
-    create.mutate({ name, scopes });
+    const days = String(new FormData(e.currentTarget).get("expires") ?? "");
+    create.mutate({ name, scopes, expiresInDays: days ? Number(days) : null });
   }
 
   return (
@@ -55,41 +61,50 @@ export default function ApiKeysPage() {
             <EmptyState title="No API keys yet">Create one on the right; it is shown once.</EmptyState>
           </CardBody>
         ) : (
-          <table className="w-full text-sm">
-            <TableHead labels={["Name", "Key", "Scopes", "Last used", ""]} />
-            <tbody className="divide-y divide-slate-100">
-              {keys.data?.map((k) => (
-                <tr key={k.id} data-testid="api-key-row">
-                  <td className="px-5 py-2">{k.name}</td>
-                  <td className="px-5 py-2 font-mono text-xs">si_{k.prefix}_…</td>
-                  <td className="px-5 py-2">
-                    <div className="flex flex-wrap gap-1">
-                      {k.scopes.map((s) => (
-                        <Badge key={s}>{s}</Badge>
-                      ))}
-                    </div>
-                  </td>
-                  <td className="px-5 py-2 text-slate-500">{k.lastUsedAt ? formatTime(k.lastUsedAt) : "never"}</td>
-                  <td className="px-5 py-2 text-right">
-                    {k.revokedAt ? (
-                      <Badge tone="danger">revoked</Badge>
-                    ) : (
-                      <Button
-                        size="sm"
-                        variant="ghost"
-                        onClick={() => {
-                          if (window.confirm(`Revoke ${k.name}? Integrations using it stop working at once.`))
-                            revoke.mutate({ id: k.id });
-                        }}
-                      >
-                        Revoke
-                      </Button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div className="overflow-x-auto" tabIndex={0}>
+            <table className="w-full text-sm">
+              <TableHead labels={["Name", "Key", "Scopes", "Last used", "Expires", ""]} />
+              <tbody className="divide-y divide-slate-100">
+                {keys.data?.map((k) => (
+                  <tr key={k.id} data-testid="api-key-row">
+                    <td className="px-5 py-2">{k.name}</td>
+                    <td className="px-5 py-2 font-mono text-xs">si_{k.prefix}_…</td>
+                    <td className="px-5 py-2">
+                      <div className="flex flex-wrap gap-1">
+                        {k.scopes.map((s) => (
+                          <Badge key={s}>{s}</Badge>
+                        ))}
+                      </div>
+                    </td>
+                    <td className="px-5 py-2 text-slate-500">{k.lastUsedAt ? formatTime(k.lastUsedAt) : "never"}</td>
+                    <td className="px-5 py-2 whitespace-nowrap" data-testid="api-key-expiry">
+                      {expiryLabel(k.expiresAt).expired ? (
+                        <Badge tone="danger">expired</Badge>
+                      ) : (
+                        <span className="text-slate-500">{expiryLabel(k.expiresAt).text}</span>
+                      )}
+                    </td>
+                    <td className="px-5 py-2 text-right">
+                      {k.revokedAt ? (
+                        <Badge tone="danger">revoked</Badge>
+                      ) : (
+                        <Button
+                          size="sm"
+                          variant="ghost"
+                          onClick={() => {
+                            if (window.confirm(`Revoke ${k.name}? Integrations using it stop working at once.`))
+                              revoke.mutate({ id: k.id });
+                          }}
+                        >
+                          Revoke
+                        </Button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </Card>
       <Card>
@@ -111,11 +126,22 @@ export default function ApiKeysPage() {
                     onChange={(e) => setScopes((cur) => (e.target.checked ? [...cur, s] : cur.filter((x) => x !== s)))}
                   />
                   <span>
-                    <span className="font-medium">{s}</span> <span className="text-slate-500">— {SCOPE_HELP[s]}</span>
+                    <span className="font-medium">{s}</span>{" "}
+                    <span className="text-slate-500">— {SCOPE_DESCRIPTIONS[s]}</span>
                   </span>
                 </label>
               ))}
             </fieldset>
+            <div>
+              <Label htmlFor="key-expires">Expires</Label>
+              <Select id="key-expires" name="expires" defaultValue="90">
+                {API_KEY_EXPIRY_DAYS.map((d) => (
+                  <option key={String(d)} value={d ?? ""}>
+                    {d === null ? "never" : d === 365 ? "in 1 year" : `in ${d} days`}
+                  </option>
+                ))}
+              </Select>
+            </div>
             <Button type="submit" disabled={create.isPending || !scopes.length}>
               Create key
             </Button>

@@ -7,7 +7,7 @@ import { Card, CardBody, CardHeader } from "@scrollintel/ui/card";
 import { EmptyState, ErrorNotice } from "@scrollintel/ui/empty-state";
 import { Input, Label } from "@scrollintel/ui/input";
 import { TableHead } from "@scrollintel/ui/table-head";
-import { formatTime } from "@/components/format";
+import { formatTime, plural } from "@/components/format";
 import { useTRPC } from "@/trpc/client";
 
 interface Filter {
@@ -86,7 +86,7 @@ export default function AuditPage() {
             }}
           >
             {field("action", "Action", "text", "e.g. member or query.run")}
-            {field("actorId", "Actor id")}
+            {field("actorId", "Actor id", "text", "user or key id (hover a name)")}
             {field("target", "Target id")}
             {field("from", "From", "datetime-local")}
             {field("to", "To", "datetime-local")}
@@ -106,11 +106,11 @@ export default function AuditPage() {
           {verify.data ? (
             <div className="mt-4" data-testid="verify-result">
               {verify.data.ok ? (
-                <Badge tone="success">Chain intact: {verify.data.checked} events verified</Badge>
+                <Badge tone="success">Chain intact: {plural(verify.data.checked, "event")} verified</Badge>
               ) : (
                 <ErrorNotice
                   title="Chain broken"
-                  message={`Event #${verify.data.firstBreak?.seq} fails verification (${verify.data.firstBreak?.problem}); ${verify.data.checked} events before it are intact.`}
+                  message={`Event #${verify.data.firstBreak?.seq} fails verification (${verify.data.firstBreak?.problem}); ${plural(verify.data.checked, "event")} before it ${verify.data.checked === 1 ? "is" : "are"} intact.`}
                 />
               )}
             </div>
@@ -125,26 +125,34 @@ export default function AuditPage() {
             <EmptyState title="No events match" />
           </div>
         ) : (
-          <table className="w-full text-sm">
-            <TableHead labels={["#", "Time", "Action", "Actor", "Target", "IP / agent"]} />
-            <tbody className="divide-y divide-slate-100">
-              {items.map((e) => (
-                <tr key={e.id} data-testid="audit-row" title={JSON.stringify(e.metadata)}>
-                  <td className="px-5 py-2 tabular-nums text-slate-400">{e.seq}</td>
-                  <td className="px-5 py-2 text-slate-600">{formatTime(e.createdAt)}</td>
-                  <td className="px-5 py-2 font-mono">{e.action}</td>
-                  <td className="px-5 py-2 text-slate-600">
-                    {e.actorType.toLowerCase()}{" "}
-                    {e.actorId ? <span className="font-mono text-xs">{e.actorId}</span> : null}
-                  </td>
-                  <td className="px-5 py-2 font-mono text-xs">{e.target}</td>
-                  <td className="max-w-48 truncate px-5 py-2 text-xs text-slate-500">
-                    {e.ip} {e.userAgent}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div className="overflow-x-auto" tabIndex={0}>
+            <table className="w-full text-sm">
+              <TableHead labels={["#", "Time", "Action", "Actor", "Target", "IP / agent"]} />
+              <tbody className="divide-y divide-slate-100">
+                {items.map((e) => (
+                  <tr key={e.id} data-testid="audit-row" title={JSON.stringify(e.metadata)}>
+                    <td className="px-5 py-2 tabular-nums text-slate-500">{e.seq}</td>
+                    <td className="px-5 py-2 text-slate-600">{formatTime(e.createdAt)}</td>
+                    <td className="px-5 py-2 font-mono">{e.action}</td>
+                    <td className="px-5 py-2 text-slate-600" title={e.actorId ?? undefined} data-testid="audit-actor">
+                      {e.actorLabel ?? (
+                        <>
+                          {e.actorType.toLowerCase()}{" "}
+                          {e.actorId ? <span className="font-mono text-xs">{e.actorId}</span> : null}
+                        </>
+                      )}
+                    </td>
+                    <td className="px-5 py-2 text-xs" title={e.target ?? undefined} data-testid="audit-target">
+                      {e.targetLabel ?? <span className="font-mono">{e.target}</span>}
+                    </td>
+                    <td className="max-w-48 truncate px-5 py-2 text-xs text-slate-500">
+                      {e.ip} {e.userAgent}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
         {events.hasNextPage ? (
           <div className="border-t border-slate-100 p-3 text-center">

@@ -1,7 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { ROLES, type RoleName } from "@scrollintel/core/roles";
+import { ROLE_DESCRIPTIONS, ROLES, type RoleName } from "@scrollintel/shared/roles";
 import { Button } from "@scrollintel/ui/button";
 import { Card, CardBody, CardHeader } from "@scrollintel/ui/card";
 import { ErrorNotice } from "@scrollintel/ui/empty-state";
@@ -9,7 +9,9 @@ import { Input, Label, Select } from "@scrollintel/ui/input";
 import { TableHead } from "@scrollintel/ui/table-head";
 import { CopyField } from "@/components/copy-field";
 import { formatTime } from "@/components/format";
+import { usePermissions } from "@/components/use-permissions";
 import { useTRPC } from "@/trpc/client";
+import { AccessGroups } from "./access-groups";
 
 const ROLE_OPTIONS = ROLES.map((r) => (
   <option key={r} value={r}>
@@ -28,6 +30,7 @@ export default function MembersPage() {
   const revoke = useMutation(trpc.member.revokeInvitation.mutationOptions({ onSuccess: refresh }));
   const invite = useMutation(trpc.member.invite.mutationOptions({ onSuccess: refresh }));
   const [role, setRole] = useState<RoleName>("ANALYST");
+  const perms = usePermissions();
   const error = changeRole.error ?? remove.error ?? invite.error ?? revoke.error;
 
   function onInvite(e: FormEvent<HTMLFormElement>) {
@@ -45,38 +48,41 @@ export default function MembersPage() {
             <ErrorNotice message={error.message} />
           </CardBody>
         ) : null}
-        <table className="w-full text-sm">
-          <TableHead labels={["Name", "Email", "Role", ""]} />
-          <tbody className="divide-y divide-slate-100">
-            {members.data?.map((m) => (
-              <tr key={m.userId} data-testid="member-row">
-                <td className="px-5 py-2">{m.name}</td>
-                <td className="px-5 py-2 text-slate-600">{m.email}</td>
-                <td className="px-5 py-2">
-                  <Select
-                    aria-label={`Role of ${m.email}`}
-                    value={m.role}
-                    className="w-36"
-                    onChange={(e) => changeRole.mutate({ userId: m.userId, role: e.target.value as RoleName })}
-                  >
-                    {ROLE_OPTIONS}
-                  </Select>
-                </td>
-                <td className="px-5 py-2 text-right">
-                  <Button
-                    size="sm"
-                    variant="ghost"
-                    onClick={() => {
-                      if (window.confirm(`Remove ${m.email} from this workspace?`)) remove.mutate({ userId: m.userId });
-                    }}
-                  >
-                    Remove
-                  </Button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div className="overflow-x-auto" tabIndex={0}>
+          <table className="w-full text-sm">
+            <TableHead labels={["Name", "Email", "Role", ""]} />
+            <tbody className="divide-y divide-slate-100">
+              {members.data?.map((m) => (
+                <tr key={m.userId} data-testid="member-row">
+                  <td className="px-5 py-2">{m.name}</td>
+                  <td className="px-5 py-2 text-slate-600">{m.email}</td>
+                  <td className="px-5 py-2">
+                    <Select
+                      aria-label={`Role of ${m.email}`}
+                      value={m.role}
+                      className="w-36"
+                      onChange={(e) => changeRole.mutate({ userId: m.userId, role: e.target.value as RoleName })}
+                    >
+                      {ROLE_OPTIONS}
+                    </Select>
+                  </td>
+                  <td className="px-5 py-2 text-right">
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      onClick={() => {
+                        if (window.confirm(`Remove ${m.email} from this workspace?`))
+                          remove.mutate({ userId: m.userId });
+                      }}
+                    >
+                      Remove
+                    </Button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </Card>
       <div className="space-y-6">
         <Card>
@@ -92,9 +98,17 @@ export default function MembersPage() {
               </div>
               <div>
                 <Label htmlFor="invite-role">Role</Label>
-                <Select id="invite-role" value={role} onChange={(e) => setRole(e.target.value as RoleName)}>
+                <Select
+                  id="invite-role"
+                  value={role}
+                  aria-describedby="invite-role-help"
+                  onChange={(e) => setRole(e.target.value as RoleName)}
+                >
                   {ROLE_OPTIONS}
                 </Select>
+                <p id="invite-role-help" className="mt-1 text-xs text-slate-500">
+                  {ROLE_DESCRIPTIONS[role]}
+                </p>
               </div>
               <Button type="submit" disabled={invite.isPending}>
                 Create invitation link
@@ -106,6 +120,19 @@ export default function MembersPage() {
                 <CopyField label="Invitation link" value={`${window.location.origin}/invite/${invite.data.token}`} />
               </div>
             ) : null}
+          </CardBody>
+        </Card>
+        <Card>
+          <CardHeader title="Roles" />
+          <CardBody>
+            <dl className="space-y-2 text-sm" data-testid="role-descriptions">
+              {ROLES.map((r) => (
+                <div key={r}>
+                  <dt className="font-medium">{r.toLowerCase()}</dt>
+                  <dd className="text-slate-600">{ROLE_DESCRIPTIONS[r]}</dd>
+                </div>
+              ))}
+            </dl>
           </CardBody>
         </Card>
         <Card>
@@ -131,6 +158,7 @@ export default function MembersPage() {
           </CardBody>
         </Card>
       </div>
+      {perms.has("access.manage") && members.data ? <AccessGroups members={members.data} /> : null}
     </div>
   );
 }

@@ -1,39 +1,21 @@
 "use client";
-import { useMemo } from "react";
 import { Label, Select } from "@scrollintel/ui/input";
-import { CHART_KINDS, ResultChart, shapeChartData, type ChartKind, type ChartSpec } from "@scrollintel/ui/result-chart";
-
-const NUMERIC =
-  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL.*|REAL)$/i;
-
-type Column = { name: string; type: string };
-
-/** A chart that fits these columns: the first text column as x, the first other numeric column as y. */
-export function defaultChartSpec(columns: Column[]): ChartSpec {
-  const numeric = columns.filter((c) => NUMERIC.test(c.type)).map((c) => c.name);
-  const x = columns.find((c) => !NUMERIC.test(c.type))?.name ?? columns[0]?.name ?? "";
-  const y = numeric.find((n) => n !== x);
-  return { kind: "bar", x, y: y ? [y] : [], series: null };
-}
-
-/** Keeps a saved chart when its columns are still in the result, else falls back to the default. */
-export function fitChartSpec(spec: ChartSpec | null, columns: Column[]): ChartSpec {
-  const names = new Set(columns.map((c) => c.name));
-  const fits =
-    spec && names.has(spec.x) && spec.y.every((y) => names.has(y)) && (!spec.series || names.has(spec.series));
-  return fits ? spec : defaultChartSpec(columns);
-}
+import { CHART_KINDS, type ChartKind, type ChartSpec } from "@scrollintel/shared/chart-spec";
+// recharts loads after the page (it would put the route over its JavaScript budget).
+import { LazyResultChart as ResultChart } from "@scrollintel/ui/lazy-charts";
+import { ErrorNotice } from "@scrollintel/ui/empty-state";
+import { NUMERIC, type Column } from "./chart-spec";
+import type { ChartData } from "./use-chart-data";
 
 /** Chart kind, x, y (one or more) and series pickers over a result, and the chart itself. */
 export function ChartPanel(props: {
   columns: Column[];
-  rows: Record<string, unknown>[];
+  chart: ChartData;
   spec: ChartSpec;
   onChange: (spec: ChartSpec) => void;
 }) {
-  const { columns, rows, spec, onChange } = props;
+  const { columns, chart, spec, onChange } = props;
   const numeric = columns.filter((c) => NUMERIC.test(c.type)).map((c) => c.name);
-  const shaped = useMemo(() => shapeChartData(rows, spec), [rows, spec]);
   if (!numeric.length) return <p className="text-sm text-slate-500">No numeric column to chart.</p>;
   const set = (patch: Partial<ChartSpec>) => onChange({ ...spec, ...patch });
   return (
@@ -86,12 +68,21 @@ export function ChartPanel(props: {
           </Select>
         </div>
       </div>
-      {shaped.droppedSeries > 0 ? (
+      {chart.droppedSeries > 0 ? (
         <p className="text-xs text-slate-500">
-          {shaped.droppedSeries} more series left out; filter the query to see them.
+          {chart.droppedSeries} more series left out; filter the query to see them.
         </p>
       ) : null}
-      <ResultChart kind={spec.kind} data={shaped.data} x={spec.x} y={shaped.keys} />
+      {chart.error ? <ErrorNotice title="Could not draw the chart" message={chart.error} /> : null}
+      {!spec.y.length ? (
+        <p className="text-sm text-slate-500">Choose a column for Y.</p>
+      ) : chart.loading ? (
+        <p className="text-sm text-slate-500" data-testid="chart-loading">
+          Charting every row…
+        </p>
+      ) : (
+        <ResultChart kind={spec.kind} data={chart.data} x={spec.x} y={chart.keys} ranges={chart.ranges} />
+      )}
     </div>
   );
 }

@@ -1,44 +1,46 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useSearchParams } from "next/navigation";
-import { Suspense, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { Button } from "@scrollintel/ui/button";
 import { Card, CardBody, CardHeader } from "@scrollintel/ui/card";
-import { cn } from "@scrollintel/ui/cn";
 import { EmptyState, ErrorNotice } from "@scrollintel/ui/empty-state";
 import type { ChartSpec } from "@scrollintel/ui/result-chart";
 import { formatBytes, formatCount } from "@/components/format";
+import { newQuerySql } from "@/components/new-query-href";
 import { StatusBadge } from "@/components/status-badge";
 import { useTRPC } from "@/trpc/client";
-import { ChartPanel, fitChartSpec } from "./chart-panel";
-import { DownloadButtons } from "./download-buttons";
+import { fitChartSpec } from "./chart-spec";
 import { QueryHistory } from "./query-history";
-import { ResultGrid } from "./result-grid";
+import { PlanLimits, ShortcutsList } from "./query-help";
+import { QueryResult, type ShownRun } from "./query-result";
+import { QuerySidebar } from "./query-sidebar";
 import { RunWait } from "./run-wait";
 import { SaveQueryForm } from "./save-query-form";
 import { SavedQueries, type SavedQuery } from "./saved-queries";
 import { SchemaBrowser } from "./schema-browser";
-import { SqlEditor, type SqlEditorHandle } from "./sql-editor";
+import type { SqlEditorHandle } from "./sql-editor";
+import { useQueryUrlState, type Tab } from "./use-query-url-state";
+
+// CodeMirror is most of this page's JavaScript: it loads after the page, within the route's budget.
+const SqlEditor = lazy(() => import("./sql-editor").then((m) => ({ default: m.SqlEditor })));
 
 const RUNNING = new Set(["QUEUED", "RUNNING"]);
 const LONG_POLL_MS = 25_000;
-const TABS = ["Datasets", "Saved", "History"] as const;
 
 function QueryWorkbench() {
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const params = useSearchParams();
+  const [initial, writeUrl] = useQueryUrlState();
   const editor = useRef<SqlEditorHandle>(null);
-  const [sql, setSql] = useState(params.get("sql") ?? "");
-  const [runId, setRunId] = useState<string | null>(null);
+  const [sql, setSql] = useState(initial.sql);
+  const [runId, setRunId] = useState<string | null>(initial.runId);
   const [open, setOpen] = useState<SavedQuery | null>(null);
-  const [chart, setChart] = useState<ChartSpec | null>(null);
-  const [tab, setTab] = useState<(typeof TABS)[number]>("Datasets");
+  const [chart, setChart] = useState<ChartSpec | null>(initial.chart);
+  const [tab, setTab] = useState<Tab>(initial.tab);
+  // The last result stays on screen while the next query runs.
+  const [lastDone, setLastDone] = useState<ShownRun | null>(null);
+  useEffect(() => writeUrl({ sql, runId, tab, chart }), [writeUrl, sql, runId, tab, chart]);
   const schema = useQuery(trpc.query.schema.queryOptions());
-  const completion = useMemo(
-    () => Object.fromEntries((schema.data ?? []).map((d) => [d.name, d.columns.map((c) => c.name)])),
-    [schema.data],
-  );
   const getOpts = (id: string) =>
     trpc.query.get.queryOptions({ id, waitMs: LONG_POLL_MS }, { trpc: { context: { skipBatch: true } } });
   const run = useMutation(
@@ -55,18 +57,33 @@ function QueryWorkbench() {
     ...getOpts(runId ?? ""),
     enabled: !!runId,
     staleTime: Infinity,
+    retry: 3,
     refetchInterval: (q) => (q.state.data && RUNNING.has(q.state.data.status) ? 1 : false),
   });
   const cancel = useMutation(trpc.query.cancel.mutationOptions());
   const r = result.data;
-  // Until the long poll answers, the run as query.run returned it (QUEUED or RUNNING).
-  const pending = r ?? (run.data?.id === runId ? run.data : undefined);
-  const running = run.isPending || (!!pending && RUNNING.has(pending.status));
-  const columns = useMemo(() => (r?.columns ?? []) as { name: string; type: string }[], [r?.columns]);
-  const preview = useMemo(() => (r?.previewRows ?? []) as Record<string, unknown>[], [r?.previewRows]);
+  // The long poll answers only once the run is done: until then the run is as
+  // query.run returned it (QUEUED or RUNNING), or, after a reload, as a short poll sees it.
+  const fromRun = run.data?.id === runId ? run.data : undefined;
+  // A run restored from the URL: its current state at once (the same short poll RunWait uses).
+  const peek = useQuery({
+    ...trpc.query.get.queryOptions({ id: runId ?? "", waitMs: 0 }),
+    enabled: !!runId && !r && !fromRun,
+  });
+  const pending = r ?? fromRun ?? peek.data;
+  const running = run.isPending || (!!pending && RUNNING.has(pending.status)) || (!!runId && result.isPending);
+  useEffect(() => {
+    if (r?.status === "SUCCEEDED") setLastDone(r as ShownRun);
+    if (r && !sql.trim()) setSql(r.sql);
+    // Only when a new answer arrives: the SQL may be edited afterwards.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [r]);
+  const settled = r && !RUNNING.has(r.status) ? r : null;
+  const shown = settled ? (settled.status === "SUCCEEDED" ? (settled as ShownRun) : null) : lastDone;
+  const columns = useMemo(() => (shown?.columns ?? []) as { name: string; type: string }[], [shown?.columns]);
   const spec = fitChartSpec(chart, columns);
   const submit = (text = sql, savedQueryId = open?.id ?? null) => {
-    if (text.trim() && !run.isPending) run.mutate({ sql: text, waitMs: 0, savedQueryId });
+    if (text.trim() && !running) run.mutate({ sql: text, waitMs: 0, savedQueryId });
   };
   const openSaved = (q: SavedQuery) => {
     setOpen(q);
@@ -74,65 +91,55 @@ function QueryWorkbench() {
     setChart(q.chart);
     submit(q.sql, q.id);
   };
+  const insert = (text: string, template: boolean) =>
+    !sql.trim() && template ? setSql(newQuerySql(text)) : editor.current?.insert(text);
 
   return (
-    <div className="grid gap-6 lg:grid-cols-4">
-      <Card className="lg:col-span-1">
-        <div className="flex gap-1 border-b border-slate-100 px-3 pt-3" role="tablist">
-          {TABS.map((t) => (
-            <button
-              key={t}
-              type="button"
-              role="tab"
-              aria-selected={tab === t}
-              onClick={() => setTab(t)}
-              className={cn(
-                "rounded-t-md px-3 py-1.5 text-sm font-medium text-slate-600",
-                tab === t && "bg-indigo-50 text-indigo-700",
-              )}
-            >
-              {t}
-            </button>
-          ))}
-        </div>
-        <CardBody className="max-h-[70vh] overflow-auto">
-          {tab === "Datasets" ? (
-            <SchemaBrowser
-              schema={schema.data}
-              onInsert={(text) =>
-                sql.trim() ? editor.current?.insert(text) : setSql(`SELECT * FROM ${text} LIMIT 100`)
-              }
-            />
-          ) : tab === "Saved" ? (
-            <SavedQueries activeId={open?.id ?? null} onOpen={openSaved} />
-          ) : (
-            <QueryHistory
-              onOpen={(h) => {
-                setSql(h.sql);
-                setRunId(h.id);
-              }}
-            />
-          )}
-        </CardBody>
-      </Card>
-      <div className="space-y-6 lg:col-span-3">
+    <div className="grid grid-cols-1 gap-6 lg:grid-cols-4">
+      <QuerySidebar
+        tab={tab}
+        onTab={setTab}
+        defaultOpen={initial.tab !== "Datasets"}
+        className="order-2 lg:order-1 lg:col-span-1"
+      >
+        {tab === "Datasets" ? (
+          <SchemaBrowser
+            schema={schema.data}
+            onInsert={insert}
+            onNewQuery={(name) => {
+              setOpen(null);
+              setSql(newQuerySql(name));
+            }}
+          />
+        ) : tab === "Saved" ? (
+          <SavedQueries activeId={open?.id ?? null} onOpen={openSaved} />
+        ) : (
+          <QueryHistory
+            onOpen={(h) => {
+              setSql(h.sql);
+              setRunId(h.id);
+            }}
+          />
+        )}
+      </QuerySidebar>
+      <div className="order-1 min-w-0 space-y-6 lg:order-2 lg:col-span-3">
         <Card>
           <CardHeader
             title={open ? open.name : "SQL"}
             description="One SELECT over your datasets, by name. Ctrl+Enter (⌘+Enter) runs it."
-            actions={
-              <SaveQueryForm sql={sql} chart={r?.status === "SUCCEEDED" ? spec : chart} open={open} onSaved={setOpen} />
-            }
+            actions={<SaveQueryForm sql={sql} chart={shown ? spec : chart} open={open} onSaved={setOpen} />}
           />
           <CardBody className="space-y-3">
-            <SqlEditor
-              ref={editor}
-              value={sql}
-              onChange={setSql}
-              onRun={() => submit()}
-              schema={completion}
-              placeholder="SELECT category, count(*) AS n FROM sales GROUP BY 1 ORDER BY 2 DESC"
-            />
+            <Suspense fallback={<div className="h-40 rounded-md border border-slate-200" aria-hidden="true" />}>
+              <SqlEditor
+                ref={editor}
+                value={sql}
+                onChange={setSql}
+                onRun={() => submit()}
+                datasets={schema.data}
+                placeholder="SELECT category, count(*) AS n FROM sales GROUP BY 1 ORDER BY 2 DESC"
+              />
+            </Suspense>
             <div className="flex flex-wrap items-center gap-3">
               <Button onClick={() => submit()} disabled={running || !sql.trim()}>
                 {running ? "Running…" : "Run"}
@@ -146,49 +153,34 @@ function QueryWorkbench() {
                   Cancel
                 </Button>
               ) : null}
-              {r ? <StatusBadge status={r.status} /> : null}
+              {settled ? <StatusBadge status={settled.status} /> : null}
               {running && pending ? <RunWait runId={pending.id} since={pending.createdAt} /> : null}
-              {r?.status === "SUCCEEDED" ? (
+              {settled?.status === "SUCCEEDED" ? (
                 <span className="text-sm text-slate-600" data-testid="result-summary">
-                  {formatCount(r.rowCount)} rows · {r.durationMs} ms
-                  {r.engineMs !== null ? ` (engine ${r.engineMs} ms)` : ""}
-                  {r.cached ? " · from cache" : ` · ${formatBytes(r.scanBytes ?? 0n)} scanned`}
+                  {formatCount(settled.rowCount)} {settled.rowCount === 1n ? "row" : "rows"} · {settled.durationMs} ms
+                  {settled.engineMs !== null ? ` (engine ${settled.engineMs} ms)` : ""}
+                  {settled.cached ? " · from cache" : ` · ${formatBytes(settled.scanBytes ?? 0n)} scanned`}
                 </span>
               ) : null}
             </div>
             {run.error ? <ErrorNotice title="Query refused" message={run.error.message} /> : null}
-            {r?.status === "FAILED" ? <ErrorNotice title="Query failed" message={r.error ?? "unknown error"} /> : null}
+            {result.error ? <ErrorNotice title="Could not load the query" message={result.error.message} /> : null}
+            {settled?.status === "FAILED" ? (
+              <ErrorNotice title="Query failed" message={settled.error ?? "unknown error"} />
+            ) : null}
+            <div className="flex flex-wrap items-start justify-between gap-3">
+              <PlanLimits />
+              <ShortcutsList />
+            </div>
           </CardBody>
         </Card>
-        {r?.status === "SUCCEEDED" ? (
-          <>
-            <Card>
-              <CardHeader
-                title="Result"
-                description={`${formatCount(r.rowCount)} rows · click a column to sort`}
-                actions={<DownloadButtons runId={r.id} />}
-              />
-              <CardBody>
-                <ResultGrid runId={r.id} columns={columns} rowCount={Number(r.rowCount ?? 0)} preview={preview} />
-              </CardBody>
-            </Card>
-            <Card>
-              <CardHeader
-                title="Chart"
-                description={
-                  preview.length < Number(r.rowCount ?? 0)
-                    ? `Of the first ${formatCount(preview.length)} rows`
-                    : undefined
-                }
-              />
-              <CardBody>
-                <ChartPanel columns={columns} rows={preview} spec={spec} onChange={setChart} />
-              </CardBody>
-            </Card>
-          </>
-        ) : !r && !running ? (
+        {shown ? (
+          <QueryResult run={shown} stale={running || shown.id !== settled?.id} spec={spec} onChart={setChart} />
+        ) : running ? (
+          <EmptyState title="Running your query…">The result shows here as soon as it is ready.</EmptyState>
+        ) : !settled ? (
           <EmptyState title="Run a query to see results">
-            Pick a dataset on the left to start from a template; its columns complete as you type.
+            Pick a dataset to start from a template; its columns complete as you type.
           </EmptyState>
         ) : null}
       </div>

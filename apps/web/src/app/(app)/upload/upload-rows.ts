@@ -4,7 +4,7 @@ import { formatBytes, formatDuration, formatTime } from "@/components/format";
 import type { TrackedUpload } from "./use-tus-uploads";
 import type { UnfinishedUpload } from "./use-unfinished-uploads";
 
-/** "42.0 MB/s · 3 min 10 s left", or "" while nothing moves. */
+/** "42.0 MiB/s · 3 min 10 s left", or "" while nothing moves. */
 export function rateLabel(bytesLeft: number, bytesPerSec: number): string {
   if (bytesPerSec <= 0) return "";
   return `${formatBytes(bytesPerSec)}/s · ${formatDuration(bytesLeft / bytesPerSec)} left`;
@@ -26,6 +26,7 @@ export function toRow(u: TrackedUpload): UploadRow {
     percent: u.total ? (u.sent / u.total) * 100 : 0,
     state: u.state,
     detail: detail(u),
+    refused: u.refused,
   };
 }
 

@@ -1,6 +1,8 @@
 "use client";
 import { useCallback, useRef, useState } from "react";
+import type { IngestOptions } from "@scrollintel/core/ingest-options";
 import * as tus from "tus-js-client";
+import type { UploadIntake } from "@scrollintel/core/intake-options";
 import type { UploadRowState } from "@scrollintel/ui/upload-list";
 
 export interface TrackedUpload {
@@ -18,6 +20,10 @@ export interface TrackedUpload {
   /** The server created (or still holds) the upload, so its bytes are reserved. */
   accepted: boolean;
   datasetId?: string;
+  /** The tus URL of this upload, so the page can tell it apart from uploads other tabs or pages left. */
+  uploadUrl?: string;
+  /** Refused for good (4xx other than 409/423): permission, quota, size. Retrying cannot help. */
+  refused?: boolean;
 }
 
 /**
@@ -48,8 +54,11 @@ function worthRetrying(e: tus.DetailedError): boolean {
  * localStorage), retried on network errors, pausable and cancellable.
  * `onChange` runs when quota moves: an upload was created, finished or cancelled.
  */
-export function useTusUploads(onChange: () => void) {
+export function useTusUploads(onChange: () => void, readingOptions?: IngestOptions) {
   const [uploads, setUploads] = useState<TrackedUpload[]>([]);
+  // Read when a file starts: the options shown at that moment go with it.
+  const options = useRef(readingOptions);
+  options.current = readingOptions;
   const handles = useRef(new Map<string, tus.Upload>());
   const speed = useRef(new Map<string, { t: number; sent: number }>());
 
@@ -77,21 +86,34 @@ export function useTusUploads(onChange: () => void) {
   );
 
   const start = useCallback(
-    (id: string, file: File) => {
+    (id: string, file: File, intake: UploadIntake) => {
       let firstPatch = true;
+      let fingerprintSaved = false;
       const up = new tus.Upload(file, {
         endpoint: "/api/uploads",
         chunkSize: CHUNK,
         retryDelays: RETRY_DELAYS,
-        metadata: { filename: file.name, filetype: file.type || "application/octet-stream" },
+        metadata: {
+          filename: file.name,
+          filetype: file.type || "application/octet-stream",
+          ...(options.current ? { options: JSON.stringify(options.current) } : {}),
+          review: intake.review ? "1" : "0",
+          onDuplicate: intake.onDuplicate,
+        },
         storeFingerprintForResuming: true,
         removeFingerprintOnSuccess: true,
         onUploadUrlAvailable: () => {
-          patch(id, { accepted: true });
+          patch(id, { accepted: true, uploadUrl: up.url ?? undefined });
           onChange();
         },
         onBeforeRequest: (req) => {
           if (req.getMethod() !== "PATCH") return;
+          // The fingerprint is saved between the URL becoming known and the first PATCH: only now does
+          // a check of unfinished uploads see this one (and the page knows to leave it out).
+          if (!fingerprintSaved) {
+            fingerprintSaved = true;
+            onChange();
+          }
           const offset = Number(req.getHeader("Upload-Offset") ?? 0);
           if (firstPatch && offset > 0) patch(id, { resumedFrom: offset, sent: offset });
           firstPatch = false;
@@ -111,7 +133,10 @@ export function useTusUploads(onChange: () => void) {
           onChange();
         },
         onError: (e) => {
-          patch(id, { state: "error", error: errorText(e), bytesPerSec: 0 });
+          const refused = e instanceof tus.DetailedError && !worthRetrying(e);
+          patch(id, { state: "error", error: errorText(e), bytesPerSec: 0, refused });
+          // A refused upload cannot go on: drop what the server holds and the browser's note to resume it.
+          if (refused) void up.abort(true).catch(() => undefined);
           onChange();
         },
       });
@@ -125,7 +150,7 @@ export function useTusUploads(onChange: () => void) {
   );
 
   const add = useCallback(
-    (files: File[]) => {
+    (files: File[], intake: UploadIntake) => {
       const added: TrackedUpload[] = files.map((file) => ({
         id: `${file.name}-${file.size}-${file.lastModified}-${Math.random().toString(36).slice(2, 8)}`,
         file,
@@ -137,7 +162,7 @@ export function useTusUploads(onChange: () => void) {
         accepted: false,
       }));
       setUploads((list) => [...list, ...added]);
-      for (const a of added) start(a.id, a.file);
+      for (const a of added) start(a.id, a.file, intake);
     },
     [start],
   );

@@ -14,15 +14,19 @@ export interface UnfinishedUpload {
 /**
  * Uploads an earlier page left unfinished, from tus-js-client's fingerprint
  * store in localStorage, with how much the server holds of each (HEAD).
- * Entries the server no longer knows (finished, expired) are forgotten.
+ * Entries the server no longer knows (expired, discarded) or holds whole
+ * (finished) are forgotten. `seen` is every upload URL the last check found
+ * in the store, listed or not (the page leaves out the ones this tab runs).
  */
 export function useUnfinishedUploads() {
   const [items, setItems] = useState<UnfinishedUpload[]>([]);
+  const [seen, setSeen] = useState<string[]>([]);
   const storage = tus.defaultOptions.urlStorage;
 
   const refresh = useCallback(async () => {
     const previous = await storage.findAllUploads();
     const found: UnfinishedUpload[] = [];
+    const urls: string[] = [];
     for (const p of previous) {
       if (!p.uploadUrl) continue;
       const res = await fetch(p.uploadUrl, { method: "HEAD", headers: { "Tus-Resumable": "1.0.0" } }).catch(() => null);
@@ -31,7 +35,12 @@ export function useUnfinishedUploads() {
         continue;
       }
       const offset = res?.ok ? Number(res.headers.get("upload-offset")) : null;
-      if (offset !== null && p.size !== null && offset >= p.size) continue; // done, just not yet forgotten
+      if (offset !== null && p.size !== null && offset >= p.size) {
+        // Every byte is stored (its tab closed right after the last one): nothing is left to resume.
+        await storage.removeUpload(p.urlStorageKey);
+        continue;
+      }
+      urls.push(p.uploadUrl);
       found.push({
         key: p.urlStorageKey,
         name: p.metadata.filename ?? "upload",
@@ -42,6 +51,7 @@ export function useUnfinishedUploads() {
       });
     }
     setItems(found);
+    setSeen(urls);
   }, [storage]);
 
   const discard = useCallback(
@@ -58,5 +68,5 @@ export function useUnfinishedUploads() {
     void refresh();
   }, [refresh]);
 
-  return { unfinished: items, refreshUnfinished: refresh, discard };
+  return { unfinished: items, seen, refreshUnfinished: refresh, discard };
 }

@@ -2,24 +2,26 @@
 import { useQuery } from "@tanstack/react-query";
 import { Card, CardBody, CardHeader } from "@scrollintel/ui/card";
 import { ErrorNotice } from "@scrollintel/ui/empty-state";
-import { ResultChart } from "@scrollintel/ui/result-chart";
-import { formatBytes, formatCount } from "@/components/format";
+import { LazyResultChart as ResultChart } from "@scrollintel/ui/lazy-charts";
+import { formatBytes, formatCount, plural } from "@/components/format";
 import { BytesMeter, StorageMeter } from "@/components/storage-meter";
+import { MIB } from "@scrollintel/shared/bytes";
 import { useTRPC } from "@/trpc/client";
-
-const MB = 1024 * 1024;
+import { RetentionCard } from "./retention-card";
 
 export default function UsagePage() {
   const trpc = useTRPC();
-  const summary = useQuery(trpc.usage.summary.queryOptions());
-  const daily = useQuery(trpc.usage.daily.queryOptions({ days: 30 }));
+  // Both read the live ledger and monthly totals; refreshed together so the charts never trail the totals.
+  const summary = useQuery({ ...trpc.usage.summary.queryOptions(), refetchInterval: 15_000 });
+  const daily = useQuery({ ...trpc.usage.daily.queryOptions({ days: 30 }), refetchInterval: 15_000 });
   if (summary.error) return <ErrorNotice message={summary.error.message} />;
   const s = summary.data;
   const q = s?.quota;
+  const today = daily.data?.at(-1);
   const series = (daily.data ?? []).map((d) => ({
     day: String(d.day).slice(5),
-    "ingested MB": Math.round(Number(d.INGEST_BYTES ?? 0) / MB),
-    "scanned MB": Math.round(Number(d.SCAN_BYTES ?? 0) / MB),
+    "ingested MiB": Math.round(Number(d.INGEST_BYTES ?? 0) / MIB),
+    "scanned MiB": Math.round(Number(d.SCAN_BYTES ?? 0) / MIB),
     queries: Number(d.QUERIES ?? 0),
   }));
   return (
@@ -58,11 +60,18 @@ export default function UsagePage() {
           )}
         </CardBody>
       </Card>
+      {today ? (
+        <p className="text-sm text-slate-600" data-testid="usage-today">
+          Today (UTC): {plural(Number(today.QUERIES ?? 0), "query", "queries")} ·{" "}
+          {formatBytes(Number(today.INGEST_BYTES ?? 0))} ingested · {formatBytes(Number(today.SCAN_BYTES ?? 0))} scanned
+        </p>
+      ) : null}
+      <RetentionCard />
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
-          <CardHeader title="Data ingested and scanned per day" description="Last 30 days, MB" />
+          <CardHeader title="Data ingested and scanned per day" description="Last 30 days, MiB" />
           <CardBody>
-            <ResultChart kind="bar" data={series} x="day" y={["ingested MB", "scanned MB"]} height={260} />
+            <ResultChart kind="bar" data={series} x="day" y={["ingested MiB", "scanned MiB"]} height={260} />
           </CardBody>
         </Card>
         <Card>

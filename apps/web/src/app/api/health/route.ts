@@ -1,6 +1,6 @@
 import { edgeRoute } from "@/server/http/edge-route";
-import { reportHealth } from "@/server/routes/health";
+import { reportLiveness } from "@/server/routes/health";
 
 export const dynamic = "force-dynamic";
 
-export const GET = edgeRoute<object>(reportHealth);
+export const GET = edgeRoute<object>(reportLiveness);

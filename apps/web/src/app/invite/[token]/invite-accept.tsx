@@ -26,7 +26,12 @@ export function InviteAccept({ token }: { token: string }) {
     const password = String(f.get("password"));
     await acceptNew.mutateAsync({ token, email, password, name: String(f.get("name")) });
     const res = await signIn("credentials", { email, password, redirect: false });
-    if (!res || res.error) return setSignInError("Your account was created; please sign in.");
+    // The same answer whether or not the e-mail had an account: if it had, only its own password joins it.
+    if (!res || res.error) {
+      return setSignInError(
+        "Sign in to finish joining. If this e-mail already has an account, sign in with that account's password, then open this link again.",
+      );
+    }
     router.push("/datasets");
     router.refresh();
   }
@@ -90,7 +95,7 @@ export function InviteAccept({ token }: { token: string }) {
               </Button>
             </form>
             {acceptNew.error ? <ErrorNotice message={acceptNew.error.message} /> : null}
-            {signInError ? <ErrorNotice message={signInError} /> : null}
+            {signInError ? <ErrorNotice title="One more step" message={signInError} /> : null}
             <p className="text-sm text-slate-600">
               Have an account?{" "}
               <Link

@@ -1,42 +1,90 @@
 "use client";
-import type { ColumnProfile } from "@scrollintel/core/column-profile";
+import { isSampled } from "@scrollintel/core/column-profile";
+import type { ReaderColumnProfile as ColumnProfile } from "@scrollintel/core/access/mask-values";
 import { Card, CardHeader } from "@scrollintel/ui/card";
-import { HistogramChart } from "@scrollintel/ui/histogram-chart";
+import { LazyHistogramChart as HistogramChart } from "@scrollintel/ui/lazy-charts";
 import { StatList } from "@scrollintel/ui/stat-list";
-import { formatCount } from "@/components/format";
+import { formatCount, formatNumber } from "@/components/format";
 
 function show(v: unknown): string {
   if (v === null || v === undefined) return "—";
-  if (typeof v === "number") return Number.isInteger(v) ? formatCount(v) : v.toPrecision(6);
+  if (typeof v === "number" || (typeof v === "string" && /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(v)))
+    return formatNumber(v);
   return String(v);
 }
 
+function lengthItems(p: ColumnProfile) {
+  if (!p.length) return [];
+  return [
+    { label: p.kind === "map" ? "entries" : "length", value: `${show(p.length.min)} – ${show(p.length.max)}` },
+    { label: p.kind === "map" ? "mean entries" : "mean length", value: formatNumber(p.length.mean) },
+  ];
+}
+
+/** Every figure exact but distinct, the only one marked "≈". */
 function stats(p: ColumnProfile) {
+  // A masked column's profile (or every column's under a row filter) holds no values to show.
+  if (p.masked) {
+    const why = p.masked === "filtered" ? "hidden (row filter)" : `masked (${p.masked})`;
+    return [{ label: "values", value: why }];
+  }
   const items = [
     { label: "nulls", value: `${formatCount(p.nulls)} (${p.count ? ((p.nulls / p.count) * 100).toFixed(1) : "0"}%)` },
     { label: "distinct ≈", value: formatCount(p.distinct) },
   ];
-  if (p.kind !== "other") items.push({ label: "min", value: show(p.min) }, { label: "max", value: show(p.max) });
-  if (p.mean !== null) items.push({ label: "mean", value: show(p.mean) });
+  if (["number", "time", "string", "boolean"].includes(p.kind))
+    items.push({ label: "min", value: show(p.min) }, { label: "max", value: show(p.max) });
+  if (p.mean !== null) items.push({ label: "mean", value: formatNumber(p.mean) });
   if (p.quantiles) {
     items.push(
-      { label: "p25 ≈", value: show(p.quantiles.q25) },
-      { label: "median ≈", value: show(p.quantiles.q50) },
-      { label: "p75 ≈", value: show(p.quantiles.q75) },
+      { label: "p25", value: show(p.quantiles.q25) },
+      { label: "median", value: show(p.quantiles.q50) },
+      { label: "p75", value: show(p.quantiles.q75) },
     );
   }
-  return items;
+  return [...items, ...lengthItems(p)];
+}
+
+/** What a nested column holds: list elements, map entries or struct fields. */
+function NestedShape({ p }: { p: ColumnProfile }) {
+  const fields = p.fields ?? [];
+  if (!p.elementType && !fields.length) return null;
+  return (
+    <p className="mt-2 break-words text-xs text-slate-600" data-testid="nested-shape">
+      {p.kind === "struct" ? (
+        <>
+          <span className="text-slate-500">fields </span>
+          {fields.map((f, i) => (
+            <span key={f.name} className="font-mono">
+              {i ? ", " : ""}
+              {f.name} <span className="text-slate-500">{f.type}</span>
+            </span>
+          ))}
+        </>
+      ) : (
+        <>
+          <span className="text-slate-500">{p.kind === "map" ? "entries " : "elements "}</span>
+          <span className="font-mono">{p.elementType}</span>
+        </>
+      )}
+    </p>
+  );
 }
 
 function ProfileCard({ p }: { p: ColumnProfile }) {
   const top = p.top.map((t) => ({ label: t.value, count: t.count }));
   return (
-    <div className="rounded-md border border-slate-200 p-3" data-testid="column-profile">
+    <div className="min-w-0 rounded-md border border-slate-200 p-3" data-testid="column-profile">
       <div className="mb-2 flex items-baseline justify-between gap-2">
-        <span className="truncate font-mono text-sm font-medium">{p.name}</span>
-        <span className="font-mono text-xs text-slate-500">{p.type}</span>
+        <span className="min-w-0 max-w-[70%] shrink-0 truncate font-mono text-sm font-medium" title={p.name}>
+          {p.name}
+        </span>
+        <span className="min-w-0 truncate font-mono text-xs text-slate-500" title={p.type}>
+          {p.type}
+        </span>
       </div>
       <StatList items={stats(p)} />
+      <NestedShape p={p} />
       {p.histogram.length ? (
         <HistogramChart
           bins={p.histogram}
@@ -56,20 +104,26 @@ function ProfileCard({ p }: { p: ColumnProfile }) {
   );
 }
 
+/** Which figures are exact, which one is estimated, and what the sample was. */
+function describe(profile: ColumnProfile[]): string {
+  const p = profile[0]!;
+  if (p.count === null)
+    return "Rows hidden by your access policy: a row filter applies to you, so counts and values are not shown.";
+  const rows = `${formatCount(p.count)} row${p.count === 1 ? "" : "s"}`;
+  const base = `Exact over all ${rows}; distinct counts (≈) are HyperLogLog estimates.`;
+  // Profiles stored before sampleRows existed say nothing about their sample.
+  if (p.sampleRows === undefined || p.sampleRows === null) return base;
+  return isSampled({ count: p.count, sampleRows: p.sampleRows })
+    ? `${base} Histograms, top values and quartiles from a ${formatCount(p.sampleRows)}-row sample spread over the file.`
+    : `${base} Histograms, top values and quartiles from all rows.`;
+}
+
 /** Every column's profile from ingest: statistics plus a histogram or the top values. */
 export function ColumnProfiles({ profile }: { profile: ColumnProfile[] }) {
   if (!profile.length) return null;
-  const sampled = profile.some((p) => p.sampled);
   return (
     <Card>
-      <CardHeader
-        title="Column profiles"
-        description={
-          sampled
-            ? "Nulls, min and max over every row; the rest estimated from a sample of row blocks."
-            : "Computed over every row at ingest."
-        }
-      />
+      <CardHeader title="Column profiles" description={describe(profile)} />
       <div className="grid gap-3 p-5 sm:grid-cols-2 lg:grid-cols-3" data-testid="column-profiles">
         {profile.map((p) => (
           <ProfileCard key={p.name} p={p} />

@@ -2,7 +2,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Button } from "@scrollintel/ui/button";
 import { ProgressBar } from "@scrollintel/ui/progress-bar";
-import { formatBytes, formatCount, formatDuration, formatQueuePlace } from "@/components/format";
+import { formatBytes, formatDuration, formatQueuePlace, plural } from "@/components/format";
 import { useNow } from "@/components/use-now";
 import { useTRPC } from "@/trpc/client";
 import type { VersionSummary } from "./dataset-types";
@@ -50,7 +50,7 @@ export function IngestProgress({ version }: { version: VersionSummary }) {
       <ProgressBar value={p.percent ?? 0} label="Ingest progress" />
       {!queued ? (
         <p className="text-xs tabular-nums text-slate-500" data-testid="ingest-progress-detail">
-          {formatBytes(p.bytesRead ?? 0)} of {formatBytes(p.totalBytes ?? 0)} · ≈{formatCount(p.rows ?? 0)} rows ·{" "}
+          {formatBytes(p.bytesRead ?? 0)} of {formatBytes(p.totalBytes ?? 0)} · ≈{plural(p.rows ?? 0, "row")} ·{" "}
           {(p.percent ?? 0).toFixed(1)}%{p.etaSeconds != null ? ` · about ${formatDuration(p.etaSeconds)} left` : ""}
         </p>
       ) : null}

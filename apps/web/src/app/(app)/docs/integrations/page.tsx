@@ -1,17 +1,18 @@
-import fs from "node:fs/promises";
-import path from "node:path";
 import { Card, CardBody, CardHeader } from "@scrollintel/ui/card";
+import { renderDoc } from "@/server/docs/render-doc";
 
-export const dynamic = "force-static";
+// Rendered per request like every page behind sign-in: a static page would have
+// baked the signed-out redirect of the layout into the build.
+export const dynamic = "force-dynamic";
 
-/** The integration guide from docs/integrations.md, shown in the app for integrators. */
+/** The integration guide from docs/integrations.md, rendered, for integrators. */
 export default async function IntegrationsDocPage() {
-  const text = await fs.readFile(path.join(process.cwd(), "../../docs/integrations.md"), "utf8");
+  const html = await renderDoc("integrations");
   return (
     <Card>
       <CardHeader title="Integration guide" description="tRPC and uploads with an API key" />
       <CardBody>
-        <pre className="whitespace-pre-wrap font-mono text-xs leading-relaxed text-slate-800">{text}</pre>
+        <article className="doc-prose" data-testid="doc-body" dangerouslySetInnerHTML={{ __html: html }} />
       </CardBody>
     </Card>
   );

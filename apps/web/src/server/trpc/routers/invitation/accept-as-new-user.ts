@@ -3,7 +3,11 @@ import { acceptInvitation } from "@scrollintel/core/services/invitation-service"
 import { setTenantCookie } from "@/server/auth/tenant-cookie";
 import { publicProcedure } from "../../init";
 
-/** Creates an account from an invitation link; the page then signs the new user in. */
+/**
+ * Creates an account from an invitation link; the page then signs the new
+ * user in. The answer is the same whether or not the e-mail had an account
+ * (core's acceptInvitation), so it tells nobody which e-mails are registered.
+ */
 export const acceptAsNewUser = publicProcedure
   .input(
     z.object({

@@ -1,0 +1,14 @@
+/** Next.js calls this once per server process before it serves requests (not during `next build`). */
+export async function register(): Promise<void> {
+  // The edge runtime has no sockets; only the Node server has requests to stamp, a start to check and traces.
+  if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
+  // Each request's socket address, stamped before any handler reads it (client-ip.ts).
+  const { recordSocketAddress } = await import("./server/http/client-ip");
+  recordSocketAddress();
+  const { checkWebStart } = await import("./server/boot");
+  await checkWebStart();
+  // Config is validated; tracing starts when OTEL_* asks for it.
+  const { webConfig } = await import("./env");
+  const { startTracing } = await import("@scrollintel/core/tracing-setup");
+  startTracing({ serviceName: "scrollintel-web", config: webConfig() });
+}

@@ -1,0 +1,10 @@
+import { z } from "zod";
+import { decideAwaitingVersion } from "@scrollintel/core/services/ingest-confirmation-service";
+import { tenantProcedure } from "../../init";
+
+/** A version that skipped more rows than its threshold is cancelled and its parts removed. */
+export const discardVersion = tenantProcedure("dataset.write")
+  .input(z.object({ versionId: z.string().min(1).max(64) }))
+  .mutation(({ ctx, input }) =>
+    decideAwaitingVersion(ctx.db, ctx.tenant, { versionId: input.versionId, decision: "discard" }),
+  );
