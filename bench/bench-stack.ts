@@ -10,13 +10,16 @@ import { migrateDeploy } from "../prisma/migrate";
 import { seedDemo } from "../prisma/seed";
 import { startEmbeddedPostgres, type EmbeddedDb } from "../scripts/embedded-postgres";
 import { freePort } from "../scripts/free-port";
-import { buildWeb, WEB_PROCESS_ENV } from "../scripts/product-servers";
+import { buildWeb, nextStartArgs, WEB_PROCESS_ENV } from "../scripts/product-servers";
 
 const root = path.resolve(import.meta.dirname, "..");
 const web = path.join(root, "apps/web");
 
 export interface BenchStack {
   baseUrl: string;
+  /** The scratch database the web app runs on (for a worker or direct checks). */
+  databaseUrl: string;
+  dataDir: string;
   serverPid: number;
   stop(): Promise<void>;
 }
@@ -63,7 +66,7 @@ export async function startBenchStack(opts: { dir: string; quotaBytes: bigint; e
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const log = fs.openSync(path.join(opts.dir, "server.log"), "w");
-  const proc = spawn(path.join(web, "node_modules/.bin/next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+  const proc = spawn(path.join(web, "node_modules/.bin/next"), nextStartArgs(port, "127.0.0.1"), {
     cwd: web,
     env: {
       ...process.env,
@@ -82,6 +85,8 @@ export async function startBenchStack(opts: { dir: string; quotaBytes: bigint; e
   await waitForHealth(`${baseUrl}/api/health`, proc);
   return {
     baseUrl,
+    databaseUrl,
+    dataDir: path.join(opts.dir, "data"),
     serverPid: proc.pid!,
     async stop() {
       proc.kill("SIGTERM");

@@ -1,4 +1,9 @@
-// pnpm bench:query [--rows 6000000] [--reps 5] [--build] [--keep]
+// pnpm bench:query [--rows 6000000] [--reps 5] [--build] [--keep] [--encryption]
+//
+// --encryption runs everything twice in one go, storage encryption off then on
+// (STORAGE_ENCRYPTION, per-tenant keys), prints both result lines, and ends
+// with {"plain": {...}, "encrypted": {...}, "p50_ratio", "p95_ratio"}: the
+// encrypted figures should stay within 1.2x of the plain ones.
 //
 // Generates a TPC-H-like lineitem (and orders) as CSV, ingests both through
 // the product, then times a fixed set of analytic queries through the tRPC API
@@ -30,6 +35,7 @@ const { values: args } = parseArgs({
     reps: { type: "string", default: process.env.BENCH_REPS ?? "5" },
     build: { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
+    encryption: { type: "boolean", default: false },
   },
 });
 const ROWS = Number(args.rows);
@@ -58,6 +64,26 @@ async function viaApi(stack: Stack, sql: string, cache: boolean): Promise<{ ms: 
 
 async function main() {
   if (!Number.isInteger(ROWS) || ROWS < 1000) throw new Error("--rows must be an integer of at least 1000");
+  if (!args.encryption) {
+    process.stdout.write(`${JSON.stringify(await runOnce(false))}\n`);
+    return;
+  }
+  const plain = await runOnce(false);
+  process.stdout.write(`${JSON.stringify({ encryption: "off", ...plain })}\n`);
+  const encrypted = await runOnce(true);
+  process.stdout.write(`${JSON.stringify({ encryption: "on", ...encrypted })}\n`);
+  const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
+  const out = {
+    plain,
+    encrypted,
+    p50_ratio: ratio(encrypted.p50_ms, plain.p50_ms),
+    p95_ratio: ratio(encrypted.p95_ms, plain.p95_ms),
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+async function runOnce(encryption: boolean) {
+  log(`storage encryption ${encryption ? "on" : "off"}`);
   const dir = fs.mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), "si-bench-query-"));
   log(`working in ${dir}; ${ROWS.toLocaleString("en-US")} lineitem rows, ${REPS} timed runs per query`);
   const gen = await openDuck({ memoryLimit: "2GB", threads: THREADS, tempDir: path.join(dir, "gen-spill") });
@@ -74,6 +100,7 @@ async function main() {
     adminUrl: process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL,
     build: args.build,
     log,
+    encryption,
   });
   try {
     t = performance.now();
@@ -136,7 +163,7 @@ async function main() {
       engine_p95_ms: round(percentile(engine, 95)),
       overhead_vs_bare_ms_p95: round(percentile(overheadVsBare, 95)),
     };
-    process.stdout.write(`${JSON.stringify(out)}\n`);
+    return out;
   } finally {
     await stack.stop();
     if (!args.keep) fs.rmSync(dir, { recursive: true, force: true });

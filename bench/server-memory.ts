@@ -53,6 +53,23 @@ export function rssMib(rootPid: number): number {
   return Math.max(0, ...processTree(rootPid).map(vmRssMib));
 }
 
+/** CPU time (user + system, ms) a process tree has used so far, from /proc/<pid>/stat (0 for a process gone). */
+export function treeCpuMs(rootPid: number): number {
+  let ticks = 0;
+  for (const pid of processTree(rootPid)) {
+    try {
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // exited
+    }
+  }
+  // Linux reports both in clock ticks of 1/100 s (USER_HZ).
+  return ticks * 10;
+}
+
 /** The pid of the process listening on a local TCP port (for a server the benchmark did not start). */
 export function pidListeningOn(port: number): number | null {
   const hex = port.toString(16).toUpperCase().padStart(4, "0");
