@@ -2,6 +2,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import {
   evolveColumns,
   readerTypedSql,
+  segmentObjectsSql,
   segmentRecordsSql,
   segmentValuesSql,
   splitSegments,
@@ -43,9 +44,15 @@ export async function foldSegments(input: {
   try {
     const records = segmentRecordsSql(input.segments);
     const segmentIds = input.segments.map((s) => s.id);
-    const columns = await foldColumns(conn, { records, segmentIds, known: input.columns });
+    const columns = await foldColumns(conn, {
+      objects: segmentObjectsSql(input.segments),
+      records,
+      segmentIds,
+      known: input.columns,
+    });
     const badLines = await findBadLines(conn, records, columns.hasBadLines);
-    await conn.run(`CREATE TEMP TABLE typed AS ${typedSql(input.segments, columns.list, badLines)}`);
+    const quick = !badLines && (await typeWithoutNumbers(conn, input.segments, columns.list));
+    if (!quick) await conn.run(`CREATE TEMP TABLE typed AS ${typedSql(input.segments, columns.list, badLines)}`);
     const names = columns.list.map((c) => quoteIdent(c.name)).join(", ");
     if (columns.list.length) {
       const order = eventTimeOrderSql(
@@ -64,7 +71,8 @@ export async function foldSegments(input: {
     const rejectsBySegment = new Map<string, number>();
     let rows = 0n;
     for (const r of counts.getRowObjectsJson()) {
-      rejectsBySegment.set(String(r.seg), Number(r.bad));
+      // Unnumbered rows have no segment (seg NULL): there were no rejects to place.
+      if (r.seg !== null) rejectsBySegment.set(String(r.seg), Number(r.bad));
       rows += BigInt(String(r.good));
     }
     if (!columns.list.length) rows = 0n;
@@ -84,11 +92,11 @@ export async function foldSegments(input: {
  */
 async function foldColumns(
   conn: DuckDBConnection,
-  input: { records: string; segmentIds: string[]; known: StreamColumn[] },
+  input: { objects: string; records: string; segmentIds: string[]; known: StreamColumn[] },
 ) {
-  const { records, segmentIds, known } = input;
+  const { objects, records, segmentIds, known } = input;
   const keys = await conn.runAndReadAll(
-    `SELECT DISTINCT unnest(CASE WHEN ${notObject("j")} THEN [NULL::VARCHAR] ELSE json_keys(j) END) AS k FROM (${records})`,
+    `SELECT DISTINCT unnest(CASE WHEN ${notObject("j")} THEN [NULL::VARCHAR] ELSE json_keys(j) END) AS k FROM (${objects})`,
   );
   const found = keys.getRowObjectsJson().map((r) => r.k);
   const have = new Set(known.map((c) => c.name));
@@ -96,7 +104,7 @@ async function foldColumns(
   const added = found.filter((k): k is string => k !== null && !have.has(String(k))).map(String);
   if (added.length) {
     const ordered = await orderByFirstSeen(conn, records, segmentIds, added);
-    list = evolveColumns(known, await findKeyStructures(conn, records, ordered));
+    list = evolveColumns(known, await findKeyStructures(conn, objects, ordered));
   }
   return { list, hasBadLines: found.some((k) => k === null) };
 }
@@ -117,11 +125,11 @@ async function orderByFirstSeen(conn: DuckDBConnection, records: string, segment
  * ("UBIGINT", "DOUBLE", …; "JSON" for a mix or a nested value): one row per
  * combination of kinds, so memory does not grow with the batch.
  */
-async function findKeyStructures(conn: DuckDBConnection, records: string, keys: string[]) {
+async function findKeyStructures(conn: DuckDBConnection, objects: string, keys: string[]) {
   const ptrs = keys.map((k) => lit(`/${k.replaceAll("~", "~0").replaceAll("/", "~1")}`));
   // Distinct combinations of kinds are few whatever the number of records.
   const r = await conn.runAndReadAll(
-    `SELECT DISTINCT json_type(j, [${ptrs.join(", ")}]) AS ts FROM (${records}) WHERE NOT ${notObject("j")}`,
+    `SELECT DISTINCT json_type(j, [${ptrs.join(", ")}]) AS ts FROM (${objects}) WHERE NOT ${notObject("j")}`,
   );
   const kinds = keys.map(() => new Set<string>());
   for (const row of r.getRowObjectsJson()) {
@@ -146,6 +154,23 @@ async function findBadLines(conn: DuckDBConnection, records: string, any: boolea
          FROM (${records}) WHERE ${notObject("j")}`,
   );
   return true;
+}
+
+/**
+ * The usual batch (NDJSON objects only, columns the reader can tell apart) typed by one reader over all its files,
+ * without record numbers, into `typed`. When some record does not fit, the numbered way is needed to name it:
+ * the table is dropped and false returned.
+ */
+async function typeWithoutNumbers(conn: DuckDBConnection, segments: SegmentFile[], columns: StreamColumn[]) {
+  const { fast, exact } = splitSegments(segments, columns);
+  if (!fast.length || exact.length) return false;
+  const names = columns.map((c) => quoteIdent(c.name));
+  const typed = readerTypedSql(segmentValuesSql(fast, columns, { numbered: false }), columns);
+  await conn.run(`CREATE TEMP TABLE typed AS SELECT ${["seg", "rec", ...names].join(", ")}, reason FROM (${typed})`);
+  const r = await conn.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM typed WHERE reason IS NOT NULL`);
+  if (Number(r.getRowObjectsJson()[0]!.n) === 0) return true;
+  await conn.run(`DROP TABLE typed`);
+  return false;
 }
 
 /** (seg, rec, typed columns, reason) for every record: NDJSON through the reader, the rest the exact way. */
