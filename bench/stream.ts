@@ -204,6 +204,8 @@ async function main() {
 
     /** Every ~2 s: the newest acknowledged batch, and how long after its 200 a query first counts all of it. */
     const visible: number[] = [];
+    /** How long each of the watcher's queries took, from creating the run to its answer. */
+    const queryS: number[] = [];
     let queryErrors = 0;
     async function watcher() {
       while (Date.now() < until) {
@@ -212,10 +214,12 @@ async function main() {
         if (!latest) continue;
         const [b, at] = latest;
         for (;;) {
+          const q0 = Date.now();
           const rows = await runQuery(`SELECT count(*)::INT AS n FROM events WHERE b = ${b}`).catch((e: unknown) => {
             if (!queryErrors++) say(`watcher query failed: ${String(e)}`);
             return null;
           });
+          if (rows) queryS.push((Date.now() - q0) / 1000);
           if (rows && rows[0]?.n === BATCH) {
             visible.push((Date.now() - at) / 1000);
             break;
@@ -254,6 +258,9 @@ async function main() {
       pregenerated_records_per_s: Math.round(baseline),
       generated_during_run: source.stats().generatedDuringRun,
       watcher_query_errors: queryErrors,
+      watcher_query_p50_s: Number(percentile(queryS, 50).toFixed(2)),
+      watcher_query_p95_s: Number(percentile(queryS, 95).toFixed(2)),
+      watcher_queries: queryS.length,
       batches: acks.length,
       refusals: refused,
       seconds: SECONDS,

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import {
   evolveColumns,
+  pointer,
   readerTypedSql,
   segmentObjectsSql,
   segmentRecordsSql,
@@ -126,7 +127,7 @@ async function orderByFirstSeen(conn: DuckDBConnection, records: string, segment
  * combination of kinds, so memory does not grow with the batch.
  */
 async function findKeyStructures(conn: DuckDBConnection, objects: string, keys: string[]) {
-  const ptrs = keys.map((k) => lit(`/${k.replaceAll("~", "~0").replaceAll("/", "~1")}`));
+  const ptrs = keys.map(pointer);
   // Distinct combinations of kinds are few whatever the number of records.
   const r = await conn.runAndReadAll(
     `SELECT DISTINCT json_type(j, [${ptrs.join(", ")}]) AS ts FROM (${objects}) WHERE NOT ${notObject("j")}`,

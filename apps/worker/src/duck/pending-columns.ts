@@ -3,12 +3,14 @@ import fs from "node:fs";
 import path from "node:path";
 import {
   evolveColumns,
+  pointer,
+  segmentObjectsSql,
   segmentRecordsSql,
   structureOfKinds,
   type SegmentFile,
   type StreamColumn,
 } from "@scrollintel/core/stream/stream-sql";
-import { closeDuck, lit, openDuck } from "./open-duck";
+import { closeDuck, openDuck } from "./open-duck";
 
 /** A segment's keys the version did not have when it was read, in first-seen order, with the JSON kinds of their values. */
 interface SegmentKeys {
@@ -68,30 +70,48 @@ async function readSegmentKeys(
   const tempDir = path.join(opts.tempDir, randomUUID());
   const duck = await openDuck({ memoryLimit: "256MB", threads: opts.threads, tempDir });
   try {
-    const objects = (of: SegmentFile[]) =>
-      `SELECT * FROM (${segmentRecordsSql(of)}) WHERE j IS NOT NULL AND prefix(ltrim(j::VARCHAR), '{')`;
-    const lists = await duck.conn.runAndReadAll(`SELECT DISTINCT seg, json_keys(j) AS ks FROM (${objects(segments)})`);
+    const isObject = `j IS NOT NULL AND prefix(ltrim(j::VARCHAR), '{')`;
+    const objects = (of: SegmentFile[]) => `SELECT * FROM (${segmentRecordsSql(of)}) WHERE ${isObject}`;
+    // One reader over every file, by file name: numbering records per segment here cost seconds a query.
+    const idOf = new Map(segments.map((s) => [s.path, s.id]));
+    const lists = await duck.conn.runAndReadAll(
+      `SELECT DISTINCT file, json_keys(j) AS ks FROM (${segmentObjectsSql(segments, { file: true })}) WHERE ${isObject}`,
+    );
     const fresh = new Map<string, Set<string>>(segments.map((s) => [s.id, new Set()]));
     for (const row of lists.getRowObjectsJson()) {
-      for (const k of row.ks as string[]) if (!known.has(k)) fresh.get(String(row.seg))!.add(k);
+      const id = idOf.get(String(row.file));
+      if (id === undefined) throw new Error(`the reader named a file it was not given: ${String(row.file)}`);
+      for (const k of row.ks as string[]) if (!known.has(k)) fresh.get(id)!.add(k);
     }
     const found = new Map<string, SegmentKeys>(segments.map((s) => [s.id, { keys: [], kinds: new Map() }]));
     const withNew = segments.filter((s) => fresh.get(s.id)!.size);
     const added = [...new Set(withNew.flatMap((s) => [...fresh.get(s.id)!]))];
     if (withNew.length) {
-      const r = await duck.conn.runAndReadAll(
-        `SELECT seg, k, min([rec, ki]) AS first,
-                list(DISTINCT json_type(j, '/' || replace(replace(k, '~', '~0'), '/', '~1'))) AS kinds
-           FROM (SELECT seg, rec, j, unnest(json_keys(j)) AS k, generate_subscripts(json_keys(j), 1) AS ki
-                   FROM (${objects(withNew)}))
-          WHERE k IN (${added.map(lit).join(", ")})
-          GROUP BY seg, k ORDER BY seg, first`,
+      // Per segment, its distinct key lists by their first record: walked in that order, each new key's first list
+      // is its first record's (records in order, keys in object order). Then every new key's kinds, one parse a
+      // record for all of them: a json_type per record and key measured seconds on a first batch.
+      const firsts = await duck.conn.runAndReadAll(
+        `SELECT seg, json_keys(j) AS ks, min(rec) AS first FROM (${objects(withNew)}) GROUP BY seg, ks ORDER BY seg, first`,
       );
-      for (const row of r.getRowObjectsJson()) {
-        const kinds = (row.kinds as (string | null)[]).filter((t): t is string => t !== null && t !== "NULL");
-        const s = found.get(String(row.seg))!;
-        s.keys.push(String(row.k));
-        s.kinds.set(String(row.k), new Set(kinds));
+      for (const row of firsts.getRowObjectsJson()) {
+        const id = String(row.seg);
+        const s = found.get(id)!;
+        for (const k of row.ks as string[]) {
+          if (fresh.get(id)!.has(k) && !s.kinds.has(k)) {
+            s.keys.push(k);
+            s.kinds.set(k, new Set());
+          }
+        }
+      }
+      const ptrs = added.map(pointer);
+      const types = await duck.conn.runAndReadAll(
+        `SELECT DISTINCT seg, json_type(j, [${ptrs.join(", ")}]) AS ts FROM (${objects(withNew)})`,
+      );
+      for (const row of types.getRowObjectsJson()) {
+        const kinds = found.get(String(row.seg))!.kinds;
+        (row.ts as (string | null)[]).forEach((t, i) => {
+          if (t !== null && t !== "NULL") kinds.get(added[i]!)?.add(t);
+        });
       }
     }
     for (const [id, keys] of found) remember(id, keys);

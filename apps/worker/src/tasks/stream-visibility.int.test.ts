@@ -35,13 +35,22 @@ async function send(name: string, lines: string[]): Promise<string> {
 const compact = (datasetId: string) => runTask(makeStreamCompactTask(deps), { datasetId });
 
 async function query(sql: string) {
+  return (await queryRun(sql)).previewRows as Record<string, unknown>[];
+}
+
+async function queryRun(sql: string) {
   const { id } = await createQueryRun(t.db, ctxOf(acme), { sql, useCache: true });
   const job = await t.db.$queryRaw<{ payload: unknown }[]>`
     SELECT payload FROM graphile_worker._private_jobs WHERE payload->>'queryRunId' = ${id}`;
   if (job[0]) await runTask(makeQueryTask(deps), job[0].payload, { attempts: 1, max_attempts: 1 });
   const run = await getQueryRunById(t.db, ctxOf(acme), id);
   expect(run.status, run.error ?? "").toBe("SUCCEEDED");
-  return run.previewRows as Record<string, unknown>[];
+  return run;
+}
+
+/** The result's column names in order (preview rows are stored as jsonb, which orders keys its own way). */
+async function columnsOf(sql: string): Promise<string[]> {
+  return ((await queryRun(sql)).columns as { name: string }[]).map((c) => c.name);
 }
 
 async function snapshotOf(name: string) {
@@ -75,6 +84,13 @@ describe("stream visibility", () => {
       { n: "2.5", s: '"b"' },
       { n: "3.0", s: "4" },
     ]);
+  });
+
+  it("orders the columns of segments not compacted yet as compaction will: first record first, then object order", async () => {
+    const id = await send("ordered", ['{"b":1}', '{"a":2,"c":3,"b":4}', "[1]", '{"d":null,"a":5}']);
+    expect(await columnsOf("SELECT * FROM ordered")).toEqual(["b", "a", "c", "d"]);
+    await compact(id);
+    expect(await columnsOf("SELECT * FROM ordered")).toEqual(["b", "a", "c", "d"]);
   });
 
   it("answers queries naming a key only segments not compacted yet have", async () => {

@@ -22,8 +22,8 @@ export interface SegmentFile {
 
 const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
-/** A JSON pointer to a top-level key (RFC 6901 escapes). */
-function pointer(name: string): string {
+/** A JSON pointer to a top-level key (RFC 6901 escapes), as a SQL string. */
+export function pointer(name: string): string {
   return lit(`/${name.replaceAll("~", "~0").replaceAll("/", "~1")}`);
 }
 
@@ -40,15 +40,19 @@ export function segmentRecordsSql(segments: SegmentFile[]): string {
 
 const readerFormat = (s: SegmentFile) => (s.format === "array" ? "array" : "newline_delimited");
 
-/** Every record of the segments as (j), NULL for invalid JSON: one reader a format over all the files, no numbers. */
-export function segmentObjectsSql(segments: SegmentFile[]): string {
+/**
+ * Every record of the segments as (j), NULL for invalid JSON: one reader a format over all the files, no numbers.
+ * With `file`, each record also has the path of its segment's file as `file`.
+ */
+export function segmentObjectsSql(segments: SegmentFile[], opts = { file: false }): string {
   const byFormat = new Map<string, string[]>();
   for (const s of segments) byFormat.set(readerFormat(s), [...(byFormat.get(readerFormat(s)) ?? []), s.path]);
-  if (!byFormat.size) return "SELECT NULL::JSON AS j WHERE false";
+  const file = opts.file ? ", filename AS file" : "";
+  if (!byFormat.size) return `SELECT NULL::JSON AS j${opts.file ? ", NULL::VARCHAR AS file" : ""} WHERE false`;
   return [...byFormat]
     .map(
       ([fmt, paths]) =>
-        `SELECT json AS j FROM read_json_objects([${paths.map(lit).join(", ")}], format = '${fmt}', ignore_errors = true)`,
+        `SELECT json AS j${file} FROM read_json_objects([${paths.map(lit).join(", ")}], format = '${fmt}', ignore_errors = true${opts.file ? ", filename = true" : ""})`,
     )
     .join("\nUNION ALL\n");
 }
