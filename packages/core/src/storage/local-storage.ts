@@ -31,6 +31,10 @@ export class LocalStorage implements StorageDriver {
     return this.resolve(key);
   }
 
+  /**
+   * Durable once it returns: callers commit a PostgreSQL row that names the object right after (an event
+   * batch's 200, a version turning READY), and PostgreSQL's commit survives a power loss.
+   */
   async put(key: string, body: Readable): Promise<void> {
     const dest = this.resolve(key);
     await fsp.mkdir(path.dirname(dest), { recursive: true });
@@ -38,7 +42,10 @@ export class LocalStorage implements StorageDriver {
     const tmp = `${dest}.tmp-${randomBytes(6).toString("hex")}`;
     try {
       await pipeline(body, fs.createWriteStream(tmp));
+      // The bytes on disk before the name points at them, and the name on disk before the caller commits.
+      await syncPath(tmp);
       await fsp.rename(tmp, dest);
+      await syncPath(path.dirname(dest));
     } catch (e) {
       await fsp.rm(tmp, { force: true });
       throw e;
@@ -92,5 +99,15 @@ export class LocalStorage implements StorageDriver {
     }
     if (prefix.endsWith("/")) await fsp.rm(this.resolve(prefix), { recursive: true, force: true });
     return n;
+  }
+}
+
+/** fsync of a file or a directory (a directory holds its entries' names). */
+async function syncPath(p: string): Promise<void> {
+  const fh = await fsp.open(p, "r");
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
 }
