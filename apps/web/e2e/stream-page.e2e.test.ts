@@ -70,6 +70,8 @@ describe("streaming dataset page", () => {
     const panel = page.getByText("Event stream").locator("xpath=ancestor::*[contains(@class,'rounded')][1]");
     await page.getByTestId("rate-chart").waitFor({ timeout: 30_000 });
     await page.getByText(/is not BIGINT/).waitFor({ timeout: 60_000 });
+    // The compaction that rejected one record stored the other: the page's row counts follow it.
+    await page.getByText("Version 1 · 501 rows").waitFor({ timeout: 30_000 });
     const text = (await panel.textContent()) ?? "";
     expect(text).toContain("Last event");
     expect(text).toContain("Rejected records");

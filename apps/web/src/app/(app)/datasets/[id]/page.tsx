@@ -40,12 +40,15 @@ export default function DatasetPage({ params }: { params: Promise<{ id: string }
   const perms = usePermissions();
   const ds = useQuery({
     ...trpc.dataset.get.queryOptions({ id }),
-    // Live progress: poll while any version is queued, running or being previewed, or the dataset moves between tiers.
+    // Live progress: poll while any version is queued, running or being previewed, or the dataset moves between tiers;
+    // a stream's rows grow with each compaction, so its page follows them as its stream panel does (every 5 s).
     refetchInterval: (q) =>
       q.state.data?.versions.some((v) => LIVE_STATUSES.includes(v.status) || v.status === INTAKE_STATUS.inspecting) ||
       (MOVING as readonly string[]).includes(q.state.data?.archiveStatus ?? "")
         ? 1000
-        : false,
+        : q.state.data?.streaming
+          ? 5000
+          : false,
   });
   if (ds.error) return <ErrorNotice title="Dataset not available" message={ds.error.message} />;
   if (!ds.data) return <p className="text-sm text-slate-500">Loading…</p>;
