@@ -3,11 +3,10 @@
 // says what the sample was, list and struct columns get their own profile,
 // and "First rows" start at the file's first line. At desktop and phone size.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { expectAccessible } from "../../../test/axe";
-import { launchPersistent } from "../../../test/browser";
+import { openPersistentPage, type PersistentPage } from "../../../test/browser";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import "../../../test/provided-context";
 import { signInAs, uploadAndOpen } from "../../../test/e2e-pages";
@@ -15,7 +14,7 @@ import { signInAs, uploadAndOpen } from "../../../test/e2e-pages";
 const baseUrl = inject("baseUrl");
 const shots = path.resolve(import.meta.dirname, "../../../test-results");
 const ROWS = 3000;
-let browser: BrowserContext;
+let chrome: PersistentPage;
 let page: Page;
 let dir: string;
 
@@ -23,9 +22,8 @@ const card = (name: string) => page.getByTestId("column-profile").filter({ hasTe
 
 beforeAll(async () => {
   fs.mkdirSync(shots, { recursive: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "si-chromium-"));
-  browser = await launchPersistent(dir);
-  page = browser.pages()[0] ?? (await browser.newPage());
+  chrome = await openPersistentPage();
+  ({ dir, page } = chrome);
   const lines = Array.from({ length: ROWS }, (_, i) =>
     JSON.stringify({
       order_id: 1_000_000 + i,
@@ -38,7 +36,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await chrome?.close();
 });
 
 describe("column profiles", () => {

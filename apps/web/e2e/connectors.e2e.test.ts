@@ -6,11 +6,11 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb, type Db } from "@scrollintel/core/db/client";
 import { expectAccessible } from "../../../test/axe";
-import { launchPersistent } from "../../../test/browser";
+import { launchPersistent, openPersistentPage, type PersistentPage } from "../../../test/browser";
 import { signInAs } from "../../../test/e2e-pages";
 import { createTestStream, NATS_URL, type TestStream } from "../../../test/nats-stream";
 import "../../../test/provided-context";
@@ -18,18 +18,16 @@ import "../../../test/provided-context";
 const baseUrl = inject("baseUrl");
 const shots = path.resolve(import.meta.dirname, "../../../test-results");
 const TOKEN = "e2e-token-must-not-show";
-let browser: BrowserContext;
+let chrome: PersistentPage;
 let page: Page;
-let dir: string;
 let db: Db;
 let stream: TestStream;
 let dataset: string;
 
 beforeAll(async () => {
   fs.mkdirSync(shots, { recursive: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "si-chromium-"));
-  browser = await launchPersistent(dir);
-  page = browser.pages()[0] ?? (await browser.newPage());
+  chrome = await openPersistentPage();
+  ({ page } = chrome);
   db = createDb(inject("e2eDatabaseUrl"));
   stream = await createTestStream();
   dataset = `nats_${stream.name.slice(-8)}`;
@@ -37,9 +35,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stream?.drop();
-  await browser?.close();
+  await chrome?.close();
   await db?.$disconnect();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 const row = () => page.getByTestId("connector-row");

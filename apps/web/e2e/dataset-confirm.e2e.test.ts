@@ -2,17 +2,16 @@
 // the real worker: the version waits with its figures and skipped rows, and
 // only becomes the queried one when the user confirms it.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
-import { launchPersistent } from "../../../test/browser";
+import type { Page } from "playwright-core";
+import { openPersistentPage, type PersistentPage } from "../../../test/browser";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import "../../../test/provided-context";
 import { signInAs, uploadAndOpen } from "../../../test/e2e-pages";
 
 const baseUrl = inject("baseUrl");
 const shots = path.resolve(import.meta.dirname, "../../../test-results");
-let browser: BrowserContext;
+let chrome: PersistentPage;
 let page: Page;
 let dir: string;
 
@@ -21,16 +20,15 @@ const version = (v: number) => page.getByTestId("version-row").filter({ hasText:
 
 beforeAll(async () => {
   fs.mkdirSync(shots, { recursive: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "si-chromium-"));
-  browser = await launchPersistent(dir);
-  page = browser.pages()[0] ?? (await browser.newPage());
+  chrome = await openPersistentPage();
+  ({ dir, page } = chrome);
   // 200 records, 4 with an unreadable price: 2% skipped once price is read as a number.
   const rows = Array.from({ length: 200 }, (_, i) => `${i + 1},item ${i + 1},${i % 50 === 7 ? "free" : i * 2}`);
   fs.writeFileSync(path.join(dir, "price list.csv"), ["id,item,price", ...rows, ""].join("\n"));
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await chrome?.close();
 });
 
 describe("skip threshold on the dataset page", () => {

@@ -3,10 +3,9 @@
 // column and re-ingests as a new version, reads the skipped rows and column
 // profiles, then appends a second file as a third version.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
-import { launchPersistent } from "../../../test/browser";
+import type { Page } from "playwright-core";
+import { openPersistentPage, type PersistentPage } from "../../../test/browser";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import "../../../test/provided-context";
 import { signInAs, uploadAndOpen } from "../../../test/e2e-pages";
@@ -14,7 +13,7 @@ import { signInAs, uploadAndOpen } from "../../../test/e2e-pages";
 const baseUrl = inject("baseUrl");
 const shots = path.resolve(import.meta.dirname, "../../../test-results");
 const GOOD = 30_000;
-let browser: BrowserContext;
+let chrome: PersistentPage;
 let page: Page;
 let dir: string;
 
@@ -22,9 +21,8 @@ const version = (v: number) => page.getByTestId("version-row").filter({ hasText:
 
 beforeAll(async () => {
   fs.mkdirSync(shots, { recursive: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "si-chromium-"));
-  browser = await launchPersistent(dir);
-  page = browser.pages()[0] ?? (await browser.newPage());
+  chrome = await openPersistentPage();
+  ({ dir, page } = chrome);
   const rows = Array.from({ length: GOOD }, (_, i) => `${i},${["north", "south", "east"][i % 3]},${(i % 50) / 2}`);
   const bad = ["oops,west,1", "30001,west", "30002,west,1,extra"];
   fs.writeFileSync(path.join(dir, "sensor log.csv"), ["id,region,reading", ...rows, ...bad, ""].join("\n"));
@@ -32,7 +30,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await chrome?.close();
 });
 
 describe("dataset ingest page", () => {

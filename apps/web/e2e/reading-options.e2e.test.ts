@@ -3,17 +3,16 @@
 // version's page, and choosing the encoding there makes a READY version; an
 // append with an over-long line fails and is re-read from its own form.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
-import { launchPersistent } from "../../../test/browser";
+import type { Page } from "playwright-core";
+import { openPersistentPage, type PersistentPage } from "../../../test/browser";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import "../../../test/provided-context";
 import { signInAs } from "../../../test/e2e-pages";
 
 const baseUrl = inject("baseUrl");
 const shots = path.resolve(import.meta.dirname, "../../../test-results");
-let browser: BrowserContext;
+let chrome: PersistentPage;
 let page: Page;
 let dir: string;
 
@@ -33,16 +32,15 @@ async function shoot(name: string) {
 
 beforeAll(async () => {
   fs.mkdirSync(shots, { recursive: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "si-chromium-"));
-  browser = await launchPersistent(dir);
-  page = browser.pages()[0] ?? (await browser.newPage());
+  chrome = await openPersistentPage();
+  ({ dir, page } = chrome);
   fs.writeFileSync(path.join(dir, "people.csv"), Buffer.from("id,name\n1,Ann\n2,José\n3,Müller\n", "latin1"));
   const long = `id,name\n4,${"x".repeat(3_000_000)}\n5,Zoë\n`;
   fs.writeFileSync(path.join(dir, "more people.csv"), Buffer.from(long, "latin1"));
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await chrome?.close();
 });
 
 describe("reading options on the dataset page", () => {

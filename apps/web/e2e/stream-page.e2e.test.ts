@@ -5,27 +5,25 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb, type Db } from "@scrollintel/core/db/client";
 import { createApiKey } from "@scrollintel/core/services/api-key-service";
-import { launchPersistent } from "../../../test/browser";
+import { launchPersistent, openPersistentPage, type PersistentPage } from "../../../test/browser";
 import { signInAs } from "../../../test/e2e-pages";
 import "../../../test/provided-context";
 
 const baseUrl = inject("baseUrl");
 const shots = path.resolve(import.meta.dirname, "../../../test-results");
-let browser: BrowserContext;
+let chrome: PersistentPage;
 let page: Page;
-let dir: string;
 let db: Db;
 let key: string;
 
 beforeAll(async () => {
   fs.mkdirSync(shots, { recursive: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "si-chromium-"));
-  browser = await launchPersistent(dir);
-  page = browser.pages()[0] ?? (await browser.newPage());
+  chrome = await openPersistentPage();
+  ({ page } = chrome);
   db = createDb(inject("e2eDatabaseUrl"));
   const tenant = await db.tenant.findFirstOrThrow({ where: { slug: "globex" } });
   const owner = await db.user.findFirstOrThrow({ where: { email: "owner@globex.test" } });
@@ -39,9 +37,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await chrome?.close();
   await db?.$disconnect();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 async function send(lines: string[]) {

@@ -4,17 +4,16 @@
 // the name must be typed), finds it in the trash with its removal date, and
 // restores it.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { expectAccessible } from "../../../test/axe";
-import { launchPersistent } from "../../../test/browser";
+import { openPersistentPage, type PersistentPage } from "../../../test/browser";
 import "../../../test/provided-context";
 
 const baseUrl = inject("baseUrl");
 const shots = path.resolve(import.meta.dirname, "../../../test-results");
-let browser: BrowserContext;
+let chrome: PersistentPage;
 let page: Page;
 let dir: string;
 let datasetUrl = "";
@@ -25,15 +24,14 @@ const focusInDialog = () => page.evaluate(() => !!document.activeElement?.closes
 
 beforeAll(async () => {
   fs.mkdirSync(shots, { recursive: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "si-chromium-"));
-  browser = await launchPersistent(dir);
-  page = browser.pages()[0] ?? (await browser.newPage());
+  chrome = await openPersistentPage();
+  ({ dir, page } = chrome);
   fs.writeFileSync(path.join(dir, "bin log.csv"), "id,item\n1,apple\n2,pear\n3,plum\n");
   fs.writeFileSync(path.join(dir, "more.csv"), "id,item\n4,fig\n5,kiwi\n");
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await chrome?.close();
 });
 
 describe("delete, trash restore and rollback", () => {

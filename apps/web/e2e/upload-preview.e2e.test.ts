@@ -4,16 +4,15 @@
 // The same file again is offered as a duplicate; "Replace" makes it the
 // next version of the first dataset.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
-import { launchPersistent } from "../../../test/browser";
+import type { Page } from "playwright-core";
+import { openPersistentPage, type PersistentPage } from "../../../test/browser";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import "../../../test/provided-context";
 
 const baseUrl = inject("baseUrl");
 const shots = path.resolve(import.meta.dirname, "../../../test-results");
-let browser: BrowserContext;
+let chrome: PersistentPage;
 let page: Page;
 let dir: string;
 let file: string;
@@ -45,16 +44,15 @@ async function uploadAndOpen(shot?: string) {
 
 beforeAll(async () => {
   fs.mkdirSync(shots, { recursive: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "si-chromium-"));
-  browser = await launchPersistent(dir);
-  page = browser.pages()[0] ?? (await browser.newPage());
+  chrome = await openPersistentPage();
+  ({ dir, page } = chrome);
   const rows = Array.from({ length: 500 }, (_, i) => `${i + 1}|port ${i % 7}|${(i % 90) + 0.25}`);
   file = path.join(dir, "shipments.csv");
   fs.writeFileSync(file, ["shipment|port|weight", ...rows, ""].join("\n"));
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await chrome?.close();
 });
 
 describe("preview before ingest and duplicate uploads", () => {
