@@ -4,7 +4,9 @@
 // dataset beside it, pauses its connectors, is not mistaken for orphans by
 // the reconciliation, compacts them once restored, and the sweep removes the
 // segments with it and gives back exactly their bytes. A batch whose commit
-// meets the delete is refused whole: nothing stored, nothing counted.
+// meets the delete is refused whole: nothing stored, nothing counted; so is a
+// compaction or a merge of parts whose commit comes after a purge listed the
+// dataset's objects (the purge then leaves nothing stored and nothing counted).
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { datasetPrefix } from "@scrollintel/core/keys";
@@ -25,7 +27,9 @@ import {
   type TrashKit,
 } from "../../../../test/trash-kit";
 import { runTask } from "../../../../test/worker-harness";
+import type { StorageDriver } from "@scrollintel/core/storage/storage-driver";
 import { makeStreamCompactTask } from "./stream-compact";
+import { mergeSmallParts } from "./stream-merge";
 
 let t: TestDb;
 beforeAll(async () => {
@@ -57,6 +61,57 @@ describe.each<Driver>(["local", "s3"])("streaming dataset in the trash on %s sto
     );
   const pendingBytes = async (datasetId: string) =>
     (await t.db.streamSegment.findMany({ where: { datasetId, status: "PENDING" } })).reduce((s, x) => s + x.bytes, 0n);
+
+  const streamObjects = async (datasetId: string) =>
+    [...(await storedObjects(kit)).keys()].filter((k) => k.startsWith(datasetPrefix(kit.admin.tenantId, datasetId)));
+  /** The storage with `hook` run once after the first call of `method` whose key matches. */
+  const hooked = (method: "put" | "delete", match: (key: string) => boolean, hook: () => Promise<void>) => {
+    let fired = false;
+    return new Proxy(kit.deps.storage, {
+      get(target, p) {
+        const v = Reflect.get(target, p, target) as unknown;
+        if (p !== method) return typeof v === "function" ? v.bind(target) : v;
+        return async (key: string, ...rest: unknown[]) => {
+          const r = await (v as (...a: unknown[]) => Promise<unknown>).call(target, key, ...rest);
+          if (!fired && match(key)) {
+            fired = true;
+            await hook();
+          }
+          return r;
+        };
+      },
+    }) as StorageDriver;
+  };
+  /**
+   * `work` (a compaction or a merge, on storage given to it) stores its new part, then the
+   * dataset is deleted and its purge lists its objects; `work` commits while the purge deletes them.
+   */
+  const commitDuringPurge = async (datasetId: string, work: (storage: StorageDriver) => Promise<unknown>) => {
+    let stored!: () => void;
+    const partStored = new Promise<void>((r) => (stored = r));
+    let release!: () => void;
+    const go = new Promise<void>((r) => (release = r));
+    const isPart = (k: string) => k.includes("/stream-");
+    const working = work(
+      hooked("put", isPart, async () => {
+        stored();
+        await go;
+      }),
+    );
+    await partStored;
+    const del = await deleteDataset(t.db, ctx(), datasetId);
+    await deletedDaysAgo(t.db, del.trashItemId, 400);
+    // The tombstone is committed when the first object goes: then the work commits, before the purge ends.
+    const purging = hooked(
+      "delete",
+      () => true,
+      async () => {
+        release();
+        await working;
+      },
+    );
+    expect(await purgeTrashItem(t.db, purging, del.trashItemId)).not.toBeNull();
+  };
 
   beforeAll(async () => {
     kit = await startTrashKit(t.db, driver, { STREAM_COMPACT_AGE_MS: "1" });
@@ -145,6 +200,31 @@ describe.each<Driver>(["local", "s3"])("streaming dataset in the trash on %s sto
     expect(await t.db.streamSegment.count({ where: { datasetId } })).toBe(1);
     expect(await segmentObjects(datasetId)).toHaveLength(1);
     expect(await storageUsed(kit)).toBe(used);
+  });
+
+  it("drops a compaction that commits after a purge listed the objects: nothing left stored or counted", async () => {
+    const baseline = await storageUsed(kit);
+    const { datasetId } = await send("swipes", lines(0, 30));
+    await commitDuringPurge(datasetId, (storage) =>
+      runTask(makeStreamCompactTask({ ...kit.deps, storage }), { datasetId }),
+    );
+    expect(await storageUsed(kit)).toBe(baseline);
+    expect(await streamObjects(datasetId)).toEqual([]);
+    expect(await t.db.streamSegment.count({ where: { datasetId } })).toBe(0);
+  });
+
+  it("drops a merge of parts that commits after a purge listed the objects: nothing left stored or counted", async () => {
+    const baseline = await storageUsed(kit);
+    const { datasetId } = await send("pinches", lines(0, 30));
+    await runTask(makeStreamCompactTask(kit.deps), { datasetId });
+    await send("pinches", lines(30, 20));
+    await runTask(makeStreamCompactTask(kit.deps), { datasetId });
+    const parts = (await t.db.datasetVersion.findFirstOrThrow({ where: { datasetId, version: 1 } })).files;
+    expect(parts).toHaveLength(2);
+    const config = { ...kit.deps.config, STREAM_MERGE_PARTS: 2 };
+    await commitDuringPurge(datasetId, (storage) => mergeSmallParts({ ...kit.deps, config, storage }, datasetId, "m1"));
+    expect(await storageUsed(kit)).toBe(baseline);
+    expect(await streamObjects(datasetId)).toEqual([]);
   });
 
   it("sweeps the segments with the dataset and gives back exactly their bytes", async () => {

@@ -1,5 +1,5 @@
 import type { Db } from "../db/client";
-import { getPoolOf, sqlSystemTx } from "../db/sql";
+import { getPoolOf, sqlSystemTx, type Sql } from "../db/sql";
 import type { StreamColumn } from "../stream/stream-sql";
 
 /**
@@ -109,10 +109,12 @@ export interface CompactedPart {
  * Makes a part visible in one transaction: the segments turn COMPACTED (only
  * if still PENDING: a second compactor of the same segments loses), the
  * version gains the part, its columns and counts, storage moves from the
- * segments to the part, and the rejects are written. False when it lost.
+ * segments to the part, and the rejects are written. False when it lost (or
+ * its dataset went to the trash meanwhile: see requireLiveStream).
  */
 export async function commitCompaction(db: Db, batch: CompactionBatch, part: CompactedPart): Promise<boolean> {
   return sqlSystemTx(db, async (sql) => {
+    await requireLiveStream(sql, batch.versionId);
     await sql.query(`SELECT 1 AS ok FROM "DatasetVersion" WHERE id = $1 FOR UPDATE`, [batch.versionId]);
     const ids = batch.segments.map((s) => s.id);
     const rejects = ids.map((id) => part.rejectsBySegment.get(id) ?? 0);
@@ -162,13 +164,34 @@ export async function commitCompaction(db: Db, batch: CompactionBatch, part: Com
       );
     }
     return true;
-  }).catch((e: unknown) => {
-    if (e instanceof CompactionLost) return false;
-    throw e;
-  });
+  }).catch(falseIfLost);
 }
 
 class CompactionLost extends Error {}
+
+function falseIfLost(e: unknown): false {
+  if (e instanceof CompactionLost) return false;
+  throw e;
+}
+
+/**
+ * First in every commit that changes what a stream stores (its parts, its
+ * segments' status, their bytes in the quota): the dataset must still be
+ * live. The key-share lock waits for a delete or a purge's tombstone holding
+ * the row (lockDataset takes it FOR UPDATE) and blocks neither event commits
+ * nor queries. So a purge deletes exactly the objects its tombstone listed and
+ * gives back exactly their bytes: a compaction or merge that ends after the
+ * delete loses, its part is removed, and its segments stay pending (and
+ * counted) for a restore.
+ */
+async function requireLiveStream(sql: Sql, versionId: string): Promise<void> {
+  const [d] = await sql.query<{ trashedAt: Date | null }>(
+    `SELECT d."trashedAt" FROM "Dataset" d JOIN "DatasetVersion" v ON v."datasetId" = d.id
+      WHERE v.id = $1 FOR KEY SHARE OF d`,
+    [versionId],
+  );
+  if (!d || d.trashedAt) throw new CompactionLost();
+}
 
 /** Segment objects compacted more than `graceMs` ago (queries in flight may still read younger ones). */
 export async function findCompactedSegmentObjects(
@@ -235,14 +258,16 @@ export async function findStreamParts(db: Db, datasetId: string) {
 
 /**
  * Swaps merged parts for their merge in one transaction, where they were in the
- * list; false when the list changed under it (another merge won). The old
- * objects stay for queries in flight until the orphan sweep's grace passes.
+ * list; false when the list changed under it (another merge won) or the
+ * dataset went to the trash. The old objects stay for queries in flight
+ * until the orphan sweep's grace passes.
  */
 export async function commitMerge(
   db: Db,
   m: { tenantId: string; versionId: string; oldKeys: string[]; oldBytes: bigint; newKey: string; newBytes: bigint },
 ): Promise<boolean> {
   return sqlSystemTx(db, async (sql) => {
+    await requireLiveStream(sql, m.versionId);
     const [v] = await sql.query<{ files: unknown }>(`SELECT files FROM "DatasetVersion" WHERE id = $1 FOR UPDATE`, [
       m.versionId,
     ]);
@@ -262,5 +287,5 @@ export async function commitMerge(
       [m.tenantId, m.oldBytes, m.newBytes],
     );
     return true;
-  });
+  }).catch(falseIfLost);
 }
