@@ -10,7 +10,7 @@ import { createNextVersion } from "./dataset-service";
 import { inspectJobKey } from "./intake-lifecycle";
 import { tenantTx } from "../db/scoped";
 import { CANCELLABLE_VERSION_STATUSES, LIVE_VERSION_STATUSES, VERSION_STATUS } from "../ingest-status";
-import { transitionVersions } from "./ingest-lifecycle";
+import { lockVersionsForTransition, transitionVersions } from "./ingest-lifecycle";
 import { readReaderAccess, requireVisibleDataset } from "./reader-access";
 
 /**
@@ -96,6 +96,7 @@ export async function markCancelled(tx: Tx, tenantId: string, versionIds: string
   if (!versionIds.length) return 0;
   // Storage a running ingest holds for its parts goes back with the cancel.
   // Locked, so a reservation taken meanwhile (reserveIngestOutput locks the row too) is not lost.
+  await lockVersionsForTransition(tx, versionIds);
   const held = await tx.$queryRaw<{ held: bigint }[]>`
     SELECT "storageReservedBytes" AS held FROM "DatasetVersion"
      WHERE id = ANY(${versionIds}) AND "tenantId" = ${tenantId} AND status = ANY(${[...CANCELLABLE_VERSION_STATUSES]}::"DatasetStatus"[]) FOR UPDATE`;

@@ -31,6 +31,23 @@ function jobFields(job: JobStatus, error: string | null | undefined) {
 }
 
 /**
+ * Locks versions before a transition that settles them (complete, fail,
+ * cancel), their datasets first: the order a delete takes them in
+ * (lockDataset, then the versions it cancels). So a delete and a worker's
+ * completion queue instead of deadlocking, and the status read after the
+ * lock is the one the transition meets: a version cancelled meanwhile is
+ * seen as cancelled, and nothing of it is settled, metered or made queried.
+ */
+export async function lockVersionsForTransition(tx: Tx, versionIds: string[]): Promise<void> {
+  if (!versionIds.length) return;
+  await tx.$queryRaw`
+    SELECT 1 AS locked FROM "Dataset"
+     WHERE id IN (SELECT "datasetId" FROM "DatasetVersion" WHERE id = ANY(${versionIds}))
+     ORDER BY id FOR NO KEY UPDATE`;
+  await tx.$queryRaw`SELECT 1 AS locked FROM "DatasetVersion" WHERE id = ANY(${versionIds}) ORDER BY id FOR UPDATE`;
+}
+
+/**
  * Moves versions by a named transition: only those in its `from` statuses,
  * with their ingest Job rows in the same transaction. Returns how many moved
  * (0: another actor settled them first; the caller decides what that means).

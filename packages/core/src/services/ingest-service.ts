@@ -12,7 +12,7 @@ import { assertIngestAllowance, meterUsage } from "./usage-service";
 import { systemTx } from "../db/scoped";
 import { exceedsRejectThreshold, rejectPercent } from "../ingest-accounting";
 import { isLiveVersionStatus, UNSETTLED_VERSION_STATUSES, VERSION_STATUS } from "../ingest-status";
-import { makeQueried, transitionVersion } from "./ingest-lifecycle";
+import { lockVersionsForTransition, makeQueried, transitionVersion } from "./ingest-lifecycle";
 
 export interface IngestBase {
   version: number;
@@ -198,6 +198,7 @@ export interface IngestResult {
  */
 export async function completeIngest(db: Db, versionId: string, r: IngestResult): Promise<boolean> {
   return systemTx(db, async (tx) => {
+    await lockVersionsForTransition(tx, [versionId]);
     const v = await tx.datasetVersion.findUniqueOrThrow({ where: { id: versionId }, include: { dataset: true } });
     if (v.status === VERSION_STATUS.READY || v.status === VERSION_STATUS.AWAITING_CONFIRMATION) return true;
     if (v.status !== VERSION_STATUS.INGESTING) return false;
@@ -212,7 +213,7 @@ export async function completeIngest(db: Db, versionId: string, r: IngestResult)
     }
     const figures = { read: r.recordsRead, stored: r.ingestedRows, rejected: r.rejectedRows };
     const hold = exceedsRejectThreshold(figures, r.maxRejectPercent);
-    await transitionVersion(tx, v.id, hold ? "hold" : "complete", {
+    const moved = await transitionVersion(tx, v.id, hold ? "hold" : "complete", {
       data: {
         rowCount: r.rowCount,
         ingestedRows: r.ingestedRows,
@@ -233,6 +234,7 @@ export async function completeIngest(db: Db, versionId: string, r: IngestResult)
       },
       jobError: null,
     });
+    if (!moved) return false;
     if (hold) {
       if (v.dataset.readyVersion === null)
         await tx.dataset.update({ where: { id: v.datasetId }, data: { status: VERSION_STATUS.AWAITING_CONFIRMATION } });
@@ -268,7 +270,7 @@ export async function completeIngest(db: Db, versionId: string, r: IngestResult)
 export async function failIngest(db: Db, versionId: string, message: string): Promise<void> {
   await systemTx(db, async (tx) => {
     // Locked first, like reserveIngestOutput, so the reservation released below is the one held.
-    await tx.$queryRaw`SELECT 1 AS locked FROM "DatasetVersion" WHERE id = ${versionId} FOR UPDATE`;
+    await lockVersionsForTransition(tx, [versionId]);
     const v = await tx.datasetVersion.findUniqueOrThrow({ where: { id: versionId } });
     const moved = await transitionVersion(tx, v.id, "fail", {
       data: { error: message, finishedAt: new Date(), progress: {}, storageReservedBytes: 0n },
