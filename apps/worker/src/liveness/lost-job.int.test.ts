@@ -1,25 +1,17 @@
 // A worker that stalled past the dead-after period has had its job released
 // and possibly taken by another worker: when it wakes up it must not store
 // parts or settle the version, which are the other worker's now.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMember, createTenant, ctxOf, type TestUser } from "../../../../test/factories";
-import { createTestDb, type TestDb } from "../../../../test/test-db";
-import { makeWorkerDeps, runTask, uploadFile } from "../../../../test/worker-harness";
+import { describe, expect, it } from "vitest";
+import { ctxOf } from "../../../../test/factories";
+import { workerSuite, type WorkerSuite } from "../../../../test/worker-suite";
+import { runTask, uploadFile } from "../../../../test/worker-harness";
 import { makeIngestTask } from "../tasks/ingest";
 
-let t: TestDb;
-let deps: ReturnType<typeof makeWorkerDeps>;
-let user: TestUser;
+let t: WorkerSuite["t"];
+let deps: WorkerSuite["deps"];
+let user: WorkerSuite["user"];
 
-beforeAll(async () => {
-  t = await createTestDb();
-  deps = makeWorkerDeps(t.db);
-  user = await createMember(t.db, await createTenant(t.db), "ANALYST");
-});
-afterAll(async () => {
-  deps.cleanup();
-  await t.drop();
-});
+workerSuite((s) => ({ t, deps, user } = s));
 
 describe("an ingest whose job another worker took over", () => {
   it("stops before storing: no parts, no FAILED, the version left to its new owner", async () => {

@@ -1,22 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMember, createTenant, ctxOf, type TestUser } from "../../../../test/factories";
-import { createTestDb, type TestDb } from "../../../../test/test-db";
-import { addedJobs, makeWorkerDeps, runTask, uploadFile } from "../../../../test/worker-harness";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ctxOf } from "../../../../test/factories";
+import { workerSuite, type WorkerSuite } from "../../../../test/worker-suite";
+import { addedJobs, runTask, uploadFile } from "../../../../test/worker-harness";
 import { makeIngestTask } from "./ingest";
 
-let t: TestDb;
-let deps: ReturnType<typeof makeWorkerDeps>;
-let u: TestUser;
+let t: WorkerSuite["t"];
+let deps: WorkerSuite["deps"];
+let u: WorkerSuite["user"];
 
+workerSuite((s) => ({ t, deps, user: u } = s));
 beforeAll(async () => {
-  t = await createTestDb();
-  deps = makeWorkerDeps(t.db);
-  u = await createMember(t.db, await createTenant(t.db), "ANALYST");
   await t.db.tenantQuota.update({ where: { tenantId: u.tenantId }, data: { concurrentJobsLimit: 1 } });
-});
-afterAll(async () => {
-  deps.cleanup();
-  await t.drop();
 });
 
 describe("concurrent-jobs quota in the worker", () => {

@@ -5,28 +5,20 @@
 // then see the version cancelled: a completion returns false (the worker
 // removes what it wrote) and nothing of the version is made queried,
 // counted as stored or metered; a failure changes nothing.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { markCancelled } from "@scrollintel/core/services/dataset-version-service";
 import { completeIngest, failIngest, startIngest } from "@scrollintel/core/services/ingest-service";
 import { reserveIngestOutput } from "@scrollintel/core/services/ingest-storage";
 import { lockDataset } from "@scrollintel/core/services/trash-version";
-import { createMember, createTenant, ctxOf, type TestUser } from "../../../../test/factories";
-import { createTestDb, type TestDb } from "../../../../test/test-db";
-import { makeWorkerDeps, uploadFile } from "../../../../test/worker-harness";
+import { ctxOf } from "../../../../test/factories";
+import { workerSuite, type WorkerSuite } from "../../../../test/worker-suite";
+import { uploadFile } from "../../../../test/worker-harness";
 
-let t: TestDb;
-let deps: ReturnType<typeof makeWorkerDeps>;
-let u: TestUser;
+let t: WorkerSuite["t"];
+let deps: WorkerSuite["deps"];
+let u: WorkerSuite["user"];
 
-beforeAll(async () => {
-  t = await createTestDb();
-  deps = makeWorkerDeps(t.db);
-  u = await createMember(t.db, await createTenant(t.db), "ANALYST");
-});
-afterAll(async () => {
-  deps.cleanup();
-  await t.drop();
-});
+workerSuite((s) => ({ t, deps, user: u } = s));
 
 const result = {
   rowCount: 2n,

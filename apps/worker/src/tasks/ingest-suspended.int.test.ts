@@ -1,26 +1,18 @@
 // An upload finished before its tenant was suspended: the worker must not
 // take it to READY. The version fails cleanly, saying the workspace is
 // suspended, and nothing of it becomes visible to queries.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { completeIngest, SUSPENDED_INGEST_MESSAGE, startIngest } from "@scrollintel/core/services/ingest-service";
-import { createMember, createTenant, ctxOf, type TestUser } from "../../../../test/factories";
-import { createTestDb, type TestDb } from "../../../../test/test-db";
-import { makeWorkerDeps, runTask, uploadFile } from "../../../../test/worker-harness";
+import { ctxOf } from "../../../../test/factories";
+import { workerSuite, type WorkerSuite } from "../../../../test/worker-suite";
+import { runTask, uploadFile } from "../../../../test/worker-harness";
 import { makeIngestTask } from "./ingest";
 
-let t: TestDb;
-let deps: ReturnType<typeof makeWorkerDeps>;
-let user: TestUser;
+let t: WorkerSuite["t"];
+let deps: WorkerSuite["deps"];
+let user: WorkerSuite["user"];
 
-beforeAll(async () => {
-  t = await createTestDb();
-  deps = makeWorkerDeps(t.db);
-  user = await createMember(t.db, await createTenant(t.db), "ANALYST");
-});
-afterAll(async () => {
-  deps.cleanup();
-  await t.drop();
-});
+workerSuite((s) => ({ t, deps, user } = s));
 
 describe("ingest of a suspended tenant", () => {
   it("fails the version saying the workspace is suspended, and ingests again once it is active", async () => {

@@ -5,27 +5,19 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ZIngestOptions } from "@scrollintel/core/ingest-options";
-import { createMember, createTenant, ctxOf, type TestUser } from "../../../../test/factories";
+import { ctxOf } from "../../../../test/factories";
 import { MESSY_CASES, type MessyCase, type MessyTools } from "../../../../test/fixtures/messy-corpus";
-import { createTestDb, type TestDb } from "../../../../test/test-db";
-import { makeWorkerDeps, runTask, uploadFile } from "../../../../test/worker-harness";
+import { workerSuite, type WorkerSuite } from "../../../../test/worker-suite";
+import { runTask, uploadFile } from "../../../../test/worker-harness";
 import { makeIngestTask } from "./ingest";
 
-let t: TestDb;
-let deps: ReturnType<typeof makeWorkerDeps>;
-let user: TestUser;
+let t: WorkerSuite["t"];
+let deps: WorkerSuite["deps"];
+let user: WorkerSuite["user"];
 
-beforeAll(async () => {
-  t = await createTestDb();
-  deps = makeWorkerDeps(t.db);
-  user = await createMember(t.db, await createTenant(t.db), "ANALYST");
-});
-afterAll(async () => {
-  deps.cleanup();
-  await t.drop();
-});
+workerSuite((s) => ({ t, deps, user } = s));
 
 const tools: MessyTools = {
   /** zstd by DuckDB's own writer: it recompresses a CSV as it copies it. */

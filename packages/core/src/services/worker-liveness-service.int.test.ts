@@ -1,27 +1,19 @@
 // Heartbeats, dead-worker detection and the settling of work whose jobs will
 // not run again, against real graphile-worker tables.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMember, createTenant, ctxOf, type TestUser } from "../../../../test/factories";
-import { createTestDb, type TestDb } from "../../../../test/test-db";
+import { describe, expect, it } from "vitest";
+import { ctxOf } from "../../../../test/factories";
+import { workerSuite, type WorkerSuite } from "../../../../test/worker-suite";
 import { systemTx } from "../db/scoped";
-import { makeWorkerDeps, uploadFile } from "../../../../test/worker-harness";
+import { uploadFile } from "../../../../test/worker-harness";
 import { DEAD_WORKER_INGEST_ERROR, DEAD_WORKER_QUERY_ERROR, settleOrphanedWork } from "./orphaned-work-service";
 import { createQueryRun } from "./query-service";
 import { beatWorkers, findDeadWorkers, holdsJob, releaseDeadWorkers } from "./worker-liveness-service";
 
-let t: TestDb;
-let deps: ReturnType<typeof makeWorkerDeps>;
-let user: TestUser;
+let t: WorkerSuite["t"];
+let deps: WorkerSuite["deps"];
+let user: WorkerSuite["user"];
 
-beforeAll(async () => {
-  t = await createTestDb();
-  deps = makeWorkerDeps(t.db);
-  user = await createMember(t.db, await createTenant(t.db), "ANALYST");
-});
-afterAll(async () => {
-  deps.cleanup();
-  await t.drop();
-});
+workerSuite((s) => ({ t, deps, user } = s));
 
 /** The graphile job of a query run or an ingest version. */
 async function jobOf(target: string) {
