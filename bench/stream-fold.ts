@@ -43,8 +43,8 @@ const COLUMNS: StreamColumn[] = [
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
-function writeSegments(dir: string): { id: string; path: string; format: "ndjson" }[] {
-  const out: { id: string; path: string; format: "ndjson" }[] = [];
+function writeSegments(dir: string): { id: string; path: string; format: "ndjson"; records: number }[] {
+  const out: { id: string; path: string; format: "ndjson"; records: number }[] = [];
   const t = Date.now();
   for (let b = 0; b * PER_SEGMENT < RECORDS; b++) {
     let text = "";
@@ -55,7 +55,7 @@ function writeSegments(dir: string): { id: string; path: string; format: "ndjson
     }
     const file = path.join(dir, `seg-${b}.ndjson.gz`);
     fs.writeFileSync(file, zlib.gzipSync(text, { level: 1 }));
-    out.push({ id: `seg-${b}`, path: file, format: "ndjson" });
+    out.push({ id: `seg-${b}`, path: file, format: "ndjson", records: n });
   }
   return out;
 }

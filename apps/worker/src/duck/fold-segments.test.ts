@@ -28,7 +28,7 @@ function segments(name: string, bad: number | null) {
     }
     const file = path.join(dir, `${name}-${s}.ndjson.gz`);
     fs.writeFileSync(file, zlib.gzipSync(`${lines.join("\n")}\n`));
-    return { id: `${name}-${s}`, path: file, format: "ndjson" };
+    return { id: `${name}-${s}`, path: file, format: "ndjson", records: 100 };
   });
 }
 

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import {
   evolveColumns,
@@ -26,13 +27,16 @@ export interface FoldedSegments {
   rejectExamples: Array<{ segmentId: string; record: number; reason: string; raw: string | null }>;
 }
 
+/** A segment to fold, with the records the web counted into it. */
+export type FoldSegment = SegmentFile & { records: number };
+
 /**
  * Segments → one zstd Parquet file at `partPath`: keys seen for the first time
  * become nullable columns (types from the values), records that do not fit
  * become rejects with their place in the batch and the reason.
  */
 export async function foldSegments(input: {
-  segments: SegmentFile[];
+  segments: FoldSegment[];
   columns: StreamColumn[];
   partPath: string;
   workDir: string;
@@ -52,19 +56,21 @@ export async function foldSegments(input: {
       known: input.columns,
     });
     const badLines = await findBadLines(conn, records, columns.hasBadLines);
-    const quick = !badLines && (await typeWithoutNumbers(conn, input.segments, columns.list));
-    if (!quick) await conn.run(`CREATE TEMP TABLE typed AS ${typedSql(input.segments, columns.list, badLines)}`);
-    const names = columns.list.map((c) => quoteIdent(c.name)).join(", ");
-    if (columns.list.length) {
-      const order = eventTimeOrderSql(
-        input.eventTime ?? null,
-        columns.list.map((c) => c.name),
-      );
-      await conn.run(
-        `COPY (SELECT ${names} FROM typed WHERE reason IS NULL${order})
+    // Rows of `from` that fit into the part (in event-time order when the dataset has one): how many were written.
+    const copy = async (from: string) => {
+      const names = columns.list.map((c) => c.name);
+      const r = await conn.runAndReadAll(
+        `COPY (SELECT ${names.map(quoteIdent).join(", ")} FROM (${from}) WHERE reason IS NULL${eventTimeOrderSql(input.eventTime ?? null, names)})
            TO ${lit(input.partPath)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`,
       );
+      return BigInt(String(r.getRows()[0]?.[0] ?? 0));
+    };
+    if (!badLines) {
+      const rows = await copyWithoutNumbers(input, columns.list, copy);
+      if (rows !== null) return { rows, columns: columns.list, rejectsBySegment: new Map(), rejectExamples: [] };
     }
+    await conn.run(`CREATE TEMP TABLE typed AS ${typedSql(input.segments, columns.list, badLines)}`);
+    if (columns.list.length) await copy("SELECT * FROM typed");
     const counts = await conn.runAndReadAll(
       `SELECT seg, count(*) FILTER (WHERE reason IS NOT NULL)::INTEGER AS bad, count(*) FILTER (WHERE reason IS NULL)::BIGINT AS good
          FROM typed GROUP BY seg`,
@@ -72,8 +78,7 @@ export async function foldSegments(input: {
     const rejectsBySegment = new Map<string, number>();
     let rows = 0n;
     for (const r of counts.getRowObjectsJson()) {
-      // Unnumbered rows have no segment (seg NULL): there were no rejects to place.
-      if (r.seg !== null) rejectsBySegment.set(String(r.seg), Number(r.bad));
+      rejectsBySegment.set(String(r.seg), Number(r.bad));
       rows += BigInt(String(r.good));
     }
     if (!columns.list.length) rows = 0n;
@@ -158,20 +163,26 @@ async function findBadLines(conn: DuckDBConnection, records: string, any: boolea
 }
 
 /**
- * The usual batch (NDJSON objects only, columns the reader can tell apart) typed by one reader over all its files,
- * without record numbers, into `typed`. When some record does not fit, the numbered way is needed to name it:
- * the table is dropped and false returned.
+ * The usual batch (NDJSON objects only, columns the reader can tell apart)
+ * straight from one reader over all its files into the part: no record
+ * numbers, no table in between. It stands when the part holds every record
+ * the web counted into the segments: a value that does not fit its column has
+ * a reason and is left out, and the reader skips an invalid line, so a part
+ * short of the count had a reject. Then the part goes, null is returned, and
+ * the numbered way names them.
  */
-async function typeWithoutNumbers(conn: DuckDBConnection, segments: SegmentFile[], columns: StreamColumn[]) {
-  const { fast, exact } = splitSegments(segments, columns);
-  if (!fast.length || exact.length) return false;
-  const names = columns.map((c) => quoteIdent(c.name));
-  const typed = readerTypedSql(segmentValuesSql(fast, columns, { numbered: false }), columns);
-  await conn.run(`CREATE TEMP TABLE typed AS SELECT ${["seg", "rec", ...names].join(", ")}, reason FROM (${typed})`);
-  const r = await conn.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM typed WHERE reason IS NOT NULL`);
-  if (Number(r.getRowObjectsJson()[0]!.n) === 0) return true;
-  await conn.run(`DROP TABLE typed`);
-  return false;
+async function copyWithoutNumbers(
+  input: { segments: FoldSegment[]; partPath: string },
+  columns: StreamColumn[],
+  copy: (from: string) => Promise<bigint>,
+): Promise<bigint | null> {
+  const { fast, exact } = splitSegments(input.segments, columns);
+  if (!fast.length || exact.length) return null;
+  const counted = input.segments.reduce((n, s) => n + BigInt(s.records), 0n);
+  const rows = await copy(readerTypedSql(segmentValuesSql(fast, columns, { numbered: false }), columns));
+  if (rows === counted) return rows;
+  fs.rmSync(input.partPath, { force: true });
+  return null;
 }
 
 /** (seg, rec, typed columns, reason) for every record: NDJSON through the reader, the rest the exact way. */

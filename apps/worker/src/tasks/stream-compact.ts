@@ -72,7 +72,7 @@ async function compactBatch(deps: WorkerDeps, batch: CompactionBatch, jobId: str
   const partPath = path.join(workDir, "part.parquet");
   try {
     const folded = await foldSegments({
-      segments: batch.segments.map((s, i) => ({ id: s.id, path: paths[i]!, format: s.format })),
+      segments: batch.segments.map((s, i) => ({ id: s.id, path: paths[i]!, format: s.format, records: s.records })),
       columns: batch.columns,
       partPath,
       workDir,
