@@ -83,6 +83,10 @@ export class EncryptedStorage implements StorageDriver {
     return this.raw.deletePrefix(prefix);
   }
 
+  settle(key: string): Promise<void> {
+    return this.raw.settle(key);
+  }
+
   probe(): Promise<void> {
     return this.raw.probe();
   }

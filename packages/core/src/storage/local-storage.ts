@@ -52,6 +52,12 @@ export class LocalStorage implements StorageDriver {
     }
   }
 
+  async settle(key: string): Promise<void> {
+    const p = this.resolve(key);
+    await syncPath(p);
+    await syncPath(path.dirname(p));
+  }
+
   async get(key: string): Promise<Readable> {
     const p = this.resolve(key);
     await fsp.access(p);

@@ -65,6 +65,9 @@ export class S3Storage implements StorageDriver {
     return null;
   }
 
+  /** A completed S3 upload is durable when its request returns. */
+  async settle(): Promise<void> {}
+
   async probe(): Promise<void> {
     await this.probeClient.send(new HeadBucketCommand({ Bucket: this.bucket }));
   }

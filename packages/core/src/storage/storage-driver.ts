@@ -24,6 +24,11 @@ export interface StorageDriver {
   list(prefix: string): AsyncIterable<StoredObject>;
   delete(key: string): Promise<void>;
   deletePrefix(prefix: string): Promise<number>;
+  /**
+   * Makes an object another writer put at `key` (the tus store, PATCH by PATCH) as durable as
+   * `put` would have: local disk syncs the file and its directory; an S3 object already is.
+   */
+  settle(key: string): Promise<void>;
   /** Resolves when the store answers a cheap request (health checks); never retries. */
   probe(): Promise<void>;
   /** A path DuckDB can open directly, when the driver keeps objects on local disk. */

@@ -11,7 +11,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import type { DataStore } from "@tus/server";
 import * as tus from "tus-js-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseConfig } from "@scrollintel/core/config";
 import { expireIdleUploads } from "@scrollintel/core/services/upload-service";
 import { createStorage } from "@scrollintel/core/storage/create-storage";
@@ -164,7 +164,16 @@ describe.each([
 
   it("stores in chunks exactly the bytes sent, and finishes into a dataset", async () => {
     const { file, sha } = makeFile(13 * MiB + 7);
-    const r = await upload(endpoint, file, { chunkSize: 5 * MiB });
+    // The stored bytes are made durable before the upload's row says COMPLETE.
+    const settled: string[] = [];
+    const settle = storage.settle.bind(storage);
+    const spy = vi.spyOn(storage, "settle").mockImplementation(async (key) => {
+      await settle(key);
+      const row = await t.db.upload.findFirst({ where: { storageKey: key } });
+      settled.push(`${key} ${row?.status}`);
+    });
+    const r = await upload(endpoint, file, { chunkSize: 5 * MiB }).finally(() => spy.mockRestore());
+    expect(settled).toEqual([`${keyOf(r.url)} CREATED`]);
     expect(r.datasetId).toMatch(/^c[a-z0-9]+$/);
     expect(await shaOf(storage, keyOf(r.url))).toBe(sha);
     const row = await t.db.upload.findFirstOrThrow({ where: { storageKey: keyOf(r.url) } });

@@ -105,6 +105,8 @@ export async function finishStoredUpload(
 ): Promise<string> {
   const stored = await deps.storage.stat(key);
   if (!stored) tusError(new DomainError("CONFLICT", "The uploaded file is missing from storage; upload it again."));
+  // The tus store wrote it without syncing: the upload's bytes reach the disk before its row says COMPLETE.
+  await deps.storage.settle(key);
   const { datasetId } = await finishUpload(deps.db, ctx, {
     uploadId: idFromKey(key),
     storedBytes: BigInt(stored.size),
