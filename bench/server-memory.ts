@@ -3,11 +3,26 @@
 // miss a spike.
 import fs from "node:fs";
 
+/** A file of /proc, or "" when its process or thread ended meanwhile (threads come and go while we read). */
+function procText(file: string): string {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+
 function children(pid: number): number[] {
   const out: number[] = [];
   const taskDir = `/proc/${pid}/task`;
-  for (const tid of fs.existsSync(taskDir) ? fs.readdirSync(taskDir) : []) {
-    const list = fs.readFileSync(`${taskDir}/${tid}/children`, "utf8").trim();
+  let tids: string[];
+  try {
+    tids = fs.readdirSync(taskDir);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    const list = procText(`${taskDir}/${tid}/children`).trim();
     if (list) out.push(...list.split(/\s+/).map(Number));
   }
   return out;
