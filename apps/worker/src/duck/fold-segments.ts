@@ -1,14 +1,10 @@
 import fs from "node:fs";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import {
-  evolveColumns,
-  pointer,
   readerTypedSql,
-  segmentObjectsSql,
   segmentRecordsSql,
   segmentValuesSql,
   splitSegments,
-  structureOfKinds,
   typedRecordsSql,
   type SegmentFile,
   type StreamColumn,
@@ -16,6 +12,7 @@ import {
 import { eventTimeOrderSql } from "@scrollintel/core/stream/event-time";
 import { quoteIdent } from "@scrollintel/core/sql-check";
 import { closeDuck, lit, openDuck } from "./open-duck";
+import { findSegmentColumns } from "./pending-columns";
 
 /** Reject examples kept per compaction (every reject is counted). */
 const MAX_REJECT_EXAMPLES = 1000;
@@ -44,21 +41,21 @@ export async function foldSegments(input: {
   /** Sort the part's rows by this column (the dataset's event time), else batch order. */
   eventTime?: string | null;
 }): Promise<FoldedSegments> {
+  // Read once per process for queries and compaction alike (a segment a query read costs no pass here).
+  const { columns, notObjects } = await findSegmentColumns({
+    segments: input.segments,
+    known: input.columns,
+    tempDir: `${input.workDir}/keys`,
+    threads: input.threads,
+  });
   const duck = await openDuck({ memoryLimit: "1GB", threads: input.threads, tempDir: `${input.workDir}/spill` });
   const { conn } = duck;
   try {
     const records = segmentRecordsSql(input.segments);
-    const segmentIds = input.segments.map((s) => s.id);
-    const columns = await foldColumns(conn, {
-      objects: segmentObjectsSql(input.segments),
-      records,
-      segmentIds,
-      known: input.columns,
-    });
-    const badLines = await findBadLines(conn, records, columns.hasBadLines);
+    const badLines = await findBadLines(conn, records, notObjects);
     // Rows of `from` that fit into the part (in event-time order when the dataset has one): how many were written.
     const copy = async (from: string) => {
-      const names = columns.list.map((c) => c.name);
+      const names = columns.map((c) => c.name);
       const r = await conn.runAndReadAll(
         `COPY (SELECT ${names.map(quoteIdent).join(", ")} FROM (${from}) WHERE reason IS NULL${eventTimeOrderSql(input.eventTime ?? null, names)})
            TO ${lit(input.partPath)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`,
@@ -66,11 +63,11 @@ export async function foldSegments(input: {
       return BigInt(String(r.getRows()[0]?.[0] ?? 0));
     };
     if (!badLines) {
-      const rows = await copyWithoutNumbers(input, columns.list, copy);
-      if (rows !== null) return { rows, columns: columns.list, rejectsBySegment: new Map(), rejectExamples: [] };
+      const rows = await copyWithoutNumbers(input, columns, copy);
+      if (rows !== null) return { rows, columns, rejectsBySegment: new Map(), rejectExamples: [] };
     }
-    await conn.run(`CREATE TEMP TABLE typed AS ${typedSql(input.segments, columns.list, badLines)}`);
-    if (columns.list.length) await copy("SELECT * FROM typed");
+    await conn.run(`CREATE TEMP TABLE typed AS ${typedSql(input.segments, columns, badLines)}`);
+    if (columns.length) await copy("SELECT * FROM typed");
     const counts = await conn.runAndReadAll(
       `SELECT seg, count(*) FILTER (WHERE reason IS NOT NULL)::INTEGER AS bad, count(*) FILTER (WHERE reason IS NULL)::BIGINT AS good
          FROM typed GROUP BY seg`,
@@ -81,69 +78,14 @@ export async function foldSegments(input: {
       rejectsBySegment.set(String(r.seg), Number(r.bad));
       rows += BigInt(String(r.good));
     }
-    if (!columns.list.length) rows = 0n;
+    if (!columns.length) rows = 0n;
     const rejectExamples = [...rejectsBySegment.values()].some((n) => n > 0)
       ? await findRejectExamples(conn, records)
       : [];
-    return { rows, columns: columns.list, rejectsBySegment, rejectExamples };
+    return { rows, columns, rejectsBySegment, rejectExamples };
   } finally {
     closeDuck(duck);
   }
-}
-
-/**
- * The batch's columns: the known ones, then keys seen for the first time (a
- * full structure pass only when there are any). One pass over the records also
- * tells whether any line is not a JSON object (a NULL key).
- */
-async function foldColumns(
-  conn: DuckDBConnection,
-  input: { objects: string; records: string; segmentIds: string[]; known: StreamColumn[] },
-) {
-  const { objects, records, segmentIds, known } = input;
-  const keys = await conn.runAndReadAll(
-    `SELECT DISTINCT unnest(CASE WHEN ${notObject("j")} THEN [NULL::VARCHAR] ELSE json_keys(j) END) AS k FROM (${objects})`,
-  );
-  const found = keys.getRowObjectsJson().map((r) => r.k);
-  const have = new Set(known.map((c) => c.name));
-  let list = known;
-  const added = found.filter((k): k is string => k !== null && !have.has(String(k))).map(String);
-  if (added.length) {
-    const ordered = await orderByFirstSeen(conn, records, segmentIds, added);
-    list = evolveColumns(known, await findKeyStructures(conn, objects, ordered));
-  }
-  return { list, hasBadLines: found.some((k) => k === null) };
-}
-
-/** New keys in the order the batch first has them (records in order, keys in object order). */
-async function orderByFirstSeen(conn: DuckDBConnection, records: string, segmentIds: string[], keys: string[]) {
-  const r = await conn.runAndReadAll(
-    `SELECT k FROM (SELECT seg, rec, unnest(json_keys(j)) AS k, generate_subscripts(json_keys(j), 1) AS ki
-                      FROM (${records}) WHERE NOT ${notObject("j")})
-      WHERE k IN (${keys.map(lit).join(", ")})
-      GROUP BY k ORDER BY min([list_position([${segmentIds.map(lit).join(", ")}], seg), rec, ki])`,
-  );
-  return r.getRowObjectsJson().map((row) => String(row.k));
-}
-
-/**
- * The kinds of values each new key holds, as json_group_structure names them
- * ("UBIGINT", "DOUBLE", …; "JSON" for a mix or a nested value): one row per
- * combination of kinds, so memory does not grow with the batch.
- */
-async function findKeyStructures(conn: DuckDBConnection, objects: string, keys: string[]) {
-  const ptrs = keys.map(pointer);
-  // Distinct combinations of kinds are few whatever the number of records.
-  const r = await conn.runAndReadAll(
-    `SELECT DISTINCT json_type(j, [${ptrs.join(", ")}]) AS ts FROM (${objects}) WHERE NOT ${notObject("j")}`,
-  );
-  const kinds = keys.map(() => new Set<string>());
-  for (const row of r.getRowObjectsJson()) {
-    (row.ts as (string | null)[]).forEach((t, i) => {
-      if (t !== null && t !== "NULL") kinds[i]!.add(t);
-    });
-  }
-  return Object.fromEntries(keys.map((k, i) => [k, structureOfKinds(kinds[i]!)]));
 }
 
 /** Invalid JSON (the reader gives NULL) or a value that is not an object; valid JSON opening with `{` is one. */

@@ -12,36 +12,59 @@ import {
 } from "@scrollintel/core/stream/stream-sql";
 import { closeDuck, openDuck } from "./open-duck";
 
-/** A segment's keys the version did not have when it was read, in first-seen order, with the JSON kinds of their values. */
+/**
+ * A segment's keys the version did not have when it was read, in first-seen
+ * order, with the JSON kinds of their values; and whether a record of it is
+ * not a JSON object (invalid JSON, or another value), which compaction rejects.
+ */
 interface SegmentKeys {
   keys: string[];
   kinds: Map<string, Set<string>>;
+  notObjects: boolean;
 }
 
 /** Segments never change under their id, so what they hold is read once per process (bounded, oldest out first). */
 const MAX_CACHED = 10_000;
 const cache = new Map<string, SegmentKeys>();
 
-/**
- * The columns a query sees for a stream: the version's, then keys found only in
- * segments not compacted yet, typed and ordered by the rules compaction uses
- * (fold-segments), so a query never misses a column because its records are
- * still in segments (before the first compaction, or after a new key arrived).
- */
-export async function findPendingColumns(input: {
+interface ColumnsInput {
   segments: SegmentFile[];
   known: StreamColumn[];
   tempDir: string;
   threads: number;
-}): Promise<StreamColumn[]> {
+}
+
+/**
+ * The columns a query sees for a stream: the version's, then keys found only in
+ * segments not compacted yet, typed and ordered as compaction will add them
+ * (findSegmentColumns), so a query never misses a column because its records
+ * are still in segments (before the first compaction, or after a new key arrived).
+ */
+export async function findPendingColumns(input: ColumnsInput): Promise<StreamColumn[]> {
+  return (await findSegmentColumns(input)).columns;
+}
+
+/**
+ * The columns of the version once `segments` are in it: the known ones, then
+ * each key first seen in them (records in order, keys in object order), typed
+ * by the kinds of its values; and whether a record is not a JSON object.
+ * Queries and compaction both ask, and a segment's keys are read once per
+ * process (segments never change under their id): a compaction of segments a
+ * query has seen reads no keys.
+ */
+export async function findSegmentColumns(
+  input: ColumnsInput,
+): Promise<{ columns: StreamColumn[]; notObjects: boolean }> {
   const have = new Set(input.known.map((c) => c.name));
   const missing = input.segments.filter((s) => !cache.has(s.id));
   if (missing.length) await readSegmentKeys(missing, have, input);
   const order: string[] = [];
   const kinds = new Map<string, Set<string>>();
+  let notObjects = false;
   for (const s of input.segments) {
     const k = cache.get(s.id);
     if (!k) continue;
+    notObjects ||= k.notObjects;
     for (const key of k.keys) {
       if (have.has(key)) continue;
       if (!kinds.has(key)) {
@@ -51,8 +74,9 @@ export async function findPendingColumns(input: {
       for (const t of k.kinds.get(key) ?? []) kinds.get(key)!.add(t);
     }
   }
-  if (!order.length) return input.known;
-  return evolveColumns(input.known, Object.fromEntries(order.map((k) => [k, structureOfKinds(kinds.get(k)!)])));
+  if (!order.length) return { columns: input.known, notObjects };
+  const added = Object.fromEntries(order.map((k) => [k, structureOfKinds(kinds.get(k)!)]));
+  return { columns: evolveColumns(input.known, added), notObjects };
 }
 
 /**
@@ -74,16 +98,21 @@ async function readSegmentKeys(
     const objects = (of: SegmentFile[]) => `SELECT * FROM (${segmentRecordsSql(of)}) WHERE ${isObject}`;
     // One reader over every file, by file name: numbering records per segment here cost seconds a query.
     const idOf = new Map(segments.map((s) => [s.path, s.id]));
+    // A record that is not an object gives a NULL list.
     const lists = await duck.conn.runAndReadAll(
-      `SELECT DISTINCT file, json_keys(j) AS ks FROM (${segmentObjectsSql(segments, { file: true })}) WHERE ${isObject}`,
+      `SELECT DISTINCT file, CASE WHEN ${isObject} THEN json_keys(j) END AS ks FROM (${segmentObjectsSql(segments, { file: true })})`,
     );
     const fresh = new Map<string, Set<string>>(segments.map((s) => [s.id, new Set()]));
+    const notObjects = new Set<string>();
     for (const row of lists.getRowObjectsJson()) {
       const id = idOf.get(String(row.file));
       if (id === undefined) throw new Error(`the reader named a file it was not given: ${String(row.file)}`);
-      for (const k of row.ks as string[]) if (!known.has(k)) fresh.get(id)!.add(k);
+      if (row.ks === null) notObjects.add(id);
+      else for (const k of row.ks as string[]) if (!known.has(k)) fresh.get(id)!.add(k);
     }
-    const found = new Map<string, SegmentKeys>(segments.map((s) => [s.id, { keys: [], kinds: new Map() }]));
+    const found = new Map<string, SegmentKeys>(
+      segments.map((s) => [s.id, { keys: [], kinds: new Map(), notObjects: notObjects.has(s.id) }]),
+    );
     const withNew = segments.filter((s) => fresh.get(s.id)!.size);
     const added = [...new Set(withNew.flatMap((s) => [...fresh.get(s.id)!]))];
     if (withNew.length) {
@@ -119,6 +148,11 @@ async function readSegmentKeys(
     closeDuck(duck);
     fs.rmSync(tempDir, { recursive: true, force: true });
   }
+}
+
+/** Forgets every segment's keys (benchmarks measure the pass itself). */
+export function forgetSegmentKeys(): void {
+  cache.clear();
 }
 
 function remember(id: string, keys: SegmentKeys): void {
