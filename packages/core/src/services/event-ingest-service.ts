@@ -2,15 +2,13 @@ import type { Readable } from "node:stream";
 import type { Db } from "../db/client";
 import { sqlTenantTx, type Sql } from "../db/sql";
 import { DomainError } from "../errors";
-import { addJob } from "../jobs";
 import { newId, streamSegmentKey } from "../keys";
 import type { StorageDriver } from "../storage/storage-driver";
-import { checkStreamPressure, countStreamRate, type PressureLimits, type RateHeaders } from "../stream/stream-pressure";
+import { checkStreamPressure, type PressureLimits, type RateHeaders } from "../stream/stream-pressure";
 import { ensureStreamingDataset } from "../stream/streaming-dataset";
-import { requireLiveStreamTarget } from "./stream-trash";
+import { landSegment } from "./land-segment";
 import { ENCODING_EXT, writeSegment, type BodyEncoding } from "../stream/write-segment";
-import { releaseReservedBytes, reserveStoredBytes, settleStoredBytes } from "./stored-bytes";
-import { meterUsage } from "./usage-service";
+import { releaseReservedBytes, reserveStoredBytes } from "./stored-bytes";
 import { requireVisibleDataset } from "./reader-access";
 import type { TenantCtx } from "../tenant-context";
 
@@ -43,9 +41,7 @@ export interface EventBatchResult {
 /** Decoded bodies may be larger than sent; past this ratio a body is a compression bomb, not events. */
 const MAX_DECODE_RATIO = 20;
 
-export function compactJobKey(datasetId: string): string {
-  return `stream-compact:${datasetId}`;
-}
+export { compactJobKey } from "./land-segment";
 
 function checkIdempotencyKey(key: string | undefined): void {
   if (key === undefined) return;
@@ -114,32 +110,20 @@ export async function acceptEventBatch(
   let committed: EventBatchResult | null;
   try {
     committed = await sqlTenantTx(db, tenantId, async (sql) => {
-      const rows = await sql.query<{ id: string }>(
-        `INSERT INTO "StreamSegment" (id, "tenantId", "datasetId", key, format, bytes, records, "idempotencyKey", "createdAt")
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() AT TIME ZONE 'UTC')
-         ON CONFLICT ("datasetId", "idempotencyKey") DO NOTHING RETURNING id`,
-        [segmentId, tenantId, datasetId, key, written.format, written.bytes, written.records, idempotencyKey ?? null],
-      );
-      if (!rows.length) return null; // a concurrent retry with the same key committed first
-      await settleStoredBytes(sql, tenantId, { reserved, actual: BigInt(written.bytes), what: "this batch of events" });
-      await meterUsage(sql, tenantId, [
-        { kind: "INGEST_BYTES", amount: BigInt(written.bytes), ref: datasetId },
-        { kind: "INGEST_ROWS", amount: BigInt(written.records), ref: datasetId },
-      ]);
-      await countStreamRate(sql, { tenantId, records: written.records, bytes: written.decodedBytes });
-      await sql.query(`UPDATE "Dataset" SET "lastEventAt" = now() AT TIME ZONE 'UTC' WHERE id = $1 RETURNING 1 AS ok`, [
+      const landed = await landSegment(sql, {
+        segmentId,
+        tenantId,
         datasetId,
-      ]);
-      // Trash: a dataset deleted while this body was stored refuses it (409, rolled back, nothing acknowledged).
-      await requireLiveStreamTarget(sql, datasetId);
-      // A compaction already due later keeps its time: each batch re-running the job only to reschedule it
-      // cost the worker a job per batch.
-      await addJob(
-        sql,
-        "stream-compact",
-        { datasetId },
-        { jobKey: compactJobKey(datasetId), maxAttempts: 25, jobKeyMode: "preserve_run_at" },
-      );
+        key,
+        format: written.format,
+        bytes: written.bytes,
+        records: written.records,
+        decodedBytes: written.decodedBytes,
+        idempotencyKey: idempotencyKey ?? null,
+        reserved,
+        what: "this batch of events",
+      });
+      if (!landed) return null; // a concurrent retry with the same key committed first
       const result: EventBatchResult = {
         datasetId,
         segmentId,

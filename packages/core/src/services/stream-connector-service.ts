@@ -2,17 +2,13 @@ import { Readable } from "node:stream";
 import type { Config } from "../config";
 import type { Db } from "../db/client";
 import { sqlSystemTx, sqlTenantTx } from "../db/sql";
-import { addJob } from "../jobs";
 import { newId, streamSegmentKey } from "../keys";
-import { requireLiveStreamTarget } from "./stream-trash";
+import { landSegment } from "./land-segment";
 import type { StorageDriver } from "../storage/storage-driver";
 import { decryptSecret } from "../stream/connector-secrets";
 import type { NatsConnectorConfig, NatsCredentials, SourceBatch } from "../stream/source-connector";
-import { countStreamRate } from "../stream/stream-pressure";
 import { writeSegment } from "../stream/write-segment";
-import { compactJobKey } from "./event-ingest-service";
-import { releaseReservedBytes, reserveStoredBytes, settleStoredBytes } from "./stored-bytes";
-import { meterUsage } from "./usage-service";
+import { releaseReservedBytes, reserveStoredBytes } from "./stored-bytes";
 
 export function connectorJobKey(connectorId: string): string {
   return `stream-connector:${connectorId}`;
@@ -147,35 +143,21 @@ async function commitBatchRow(
       ],
     );
     if (!moved.length) return false; // another consumer committed these messages first, or the settings changed
-    await requireLiveStreamTarget(sql, c.datasetId);
-    await sql.query(
-      `INSERT INTO "StreamSegment" (id, "tenantId", "datasetId", key, format, bytes, records, "idempotencyKey", "createdAt")
-       VALUES ($1, $2, $3, $4, 'ndjson', $5, $6, $7, now() AT TIME ZONE 'UTC') RETURNING 1 AS ok`,
-      [
-        segmentId,
-        c.tenantId,
-        c.datasetId,
-        key,
-        written.bytes,
-        written.records,
-        `connector:${c.id}:${batch.first}-${batch.last}`,
-      ],
-    );
-    await settleStoredBytes(sql, c.tenantId, { reserved, actual: BigInt(written.bytes), what: "connector events" });
-    await meterUsage(sql, c.tenantId, [
-      { kind: "INGEST_BYTES", amount: BigInt(written.bytes), ref: c.datasetId },
-      { kind: "INGEST_ROWS", amount: BigInt(written.records), ref: c.datasetId },
-    ]);
-    await countStreamRate(sql, { tenantId: c.tenantId, records: written.records, bytes: written.decodedBytes });
-    await sql.query(`UPDATE "Dataset" SET "lastEventAt" = now() AT TIME ZONE 'UTC' WHERE id = $1 RETURNING 1 AS ok`, [
-      c.datasetId,
-    ]);
-    await addJob(
-      sql,
-      "stream-compact",
-      { datasetId: c.datasetId },
-      { jobKey: compactJobKey(c.datasetId), maxAttempts: 25, jobKeyMode: "preserve_run_at" },
-    );
+    // The messages' own key: they cannot land twice (the position moved with them); if they did, all of this rolls back.
+    const landed = await landSegment(sql, {
+      segmentId,
+      tenantId: c.tenantId,
+      datasetId: c.datasetId,
+      key,
+      format: "ndjson",
+      bytes: written.bytes,
+      records: written.records,
+      decodedBytes: written.decodedBytes,
+      idempotencyKey: `connector:${c.id}:${batch.first}-${batch.last}`,
+      reserved,
+      what: "connector events",
+    });
+    if (!landed) throw new Error(`messages ${batch.first}-${batch.last} of connector ${c.id} are stored already`);
     return true;
   });
 }

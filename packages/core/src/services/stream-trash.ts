@@ -12,13 +12,14 @@ import type { TrashObject } from "../lifecycle/deletion-lifecycle";
  */
 
 /**
- * Inside the transaction that commits events into `datasetId`: the dataset
- * row is locked (as the commit's own UPDATE of it would) and must still be
- * live, so a batch cannot land in a dataset being trashed or swept.
+ * Inside the transaction that commits events into `datasetId`: its last
+ * event time moves to now, which also locks its row, and it must still be
+ * live, so a batch cannot land in a dataset being trashed or swept (the
+ * error rolls the update back with the rest).
  */
-export async function requireLiveStreamTarget(sql: Sql, datasetId: string): Promise<void> {
+export async function touchLiveStreamTarget(sql: Sql, datasetId: string): Promise<void> {
   const [d] = await sql.query<{ name: string; trashedAt: Date | null }>(
-    `SELECT name, "trashedAt" FROM "Dataset" WHERE id = $1 FOR NO KEY UPDATE`,
+    `UPDATE "Dataset" SET "lastEventAt" = now() AT TIME ZONE 'UTC' WHERE id = $1 RETURNING name, "trashedAt"`,
     [datasetId],
   );
   if (!d) throw new DomainError("CONFLICT", "dataset: it was deleted for good; nothing of this batch was stored.");
