@@ -48,10 +48,7 @@ export async function typedPendingRows(input: {
   const { segments, columns } = input;
   const { fast, exact } = splitSegments(segments, columns);
   if (!fast.length || columns.some((c) => OWN_NAMES.has(c.name.toLowerCase()))) return null;
-  const spec = createHash("sha256")
-    .update(JSON.stringify(columns.map((c) => [c.name, c.type])))
-    .digest("hex")
-    .slice(0, 16);
+  const spec = specOf(columns);
   const missing = fast.filter((s) => !fileOf(s.id, spec));
   if (missing.length) await convert(missing, columns, spec, input);
   const files = [...new Set(fast.map((s) => fileOf(s.id, spec)!))];
@@ -63,6 +60,26 @@ export async function typedPendingRows(input: {
   if (exact.length) selects.push(pendingRowsSql(exact, columns));
   sweep(input.dir, new Set(files));
   return { sql: selects.join("\nUNION ALL\n"), files };
+}
+
+/**
+ * The copies holding `segments` under exactly `columns`, when every one of
+ * them has one (compaction then folds Parquet instead of parsing the JSON a
+ * query already parsed); null otherwise.
+ */
+export function typedCopiesOf(segments: SegmentFile[], columns: StreamColumn[]): string[] | null {
+  const { fast, exact } = splitSegments(segments, columns);
+  if (!fast.length || exact.length) return null;
+  const spec = specOf(columns);
+  const files = fast.map((s) => fileOf(s.id, spec));
+  return files.every((f) => f !== undefined) ? [...new Set(files as string[])] : null;
+}
+
+function specOf(columns: StreamColumn[]): string {
+  return createHash("sha256")
+    .update(JSON.stringify(columns.map((c) => [c.name, c.type])))
+    .digest("hex")
+    .slice(0, 16);
 }
 
 function fileOf(segmentId: string, spec: string): string | undefined {
