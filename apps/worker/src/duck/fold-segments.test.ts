@@ -1,7 +1,6 @@
 // foldSegments straight on segment files: the usual batch goes through one
-// unnumbered reader (or from the typed copies a query made), a batch with a
-// reject is typed again with record numbers to name it; all store the same
-// rows in batch order.
+// unnumbered reader, a batch with a reject is typed again with record numbers
+// to name it; both store the same rows in batch order.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -9,8 +8,6 @@ import zlib from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import type { StreamColumn } from "@scrollintel/core/stream/stream-sql";
 import { foldSegments } from "./fold-segments";
-import { findPendingColumns } from "./pending-columns";
-import { typedPendingRows } from "./pending-typed";
 import { closeDuck, lit, openDuck } from "./open-duck";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fold-segments-"));
@@ -53,15 +50,6 @@ async function fold(name: string, bad: number | null) {
   return { folded, ids: await idsIn(partPath) };
 }
 
-/** As a query leaves them: the segments' keys known and their typed copies made. */
-async function queried(name: string, bad: number | null) {
-  const segs = segments(name, bad);
-  const opts = { segments: segs, known: COLUMNS, tempDir: path.join(dir, "keys"), threads: 1 };
-  const columns = await findPendingColumns(opts);
-  await typedPendingRows({ segments: segs, columns, dir: path.join(dir, `copies-${name}`), threads: 1 });
-  return segs;
-}
-
 describe("foldSegments", () => {
   it("stores every record of a batch with no reject, in batch order, and places no reject", async () => {
     const { folded, ids } = await fold("clean", null);
@@ -69,28 +57,6 @@ describe("foldSegments", () => {
     expect(ids).toEqual(Array.from({ length: 300 }, (_, i) => i));
     expect([...folded.rejectsBySegment.values()].every((n) => n === 0)).toBe(true);
     expect(folded.rejectExamples).toEqual([]);
-  });
-
-  it("folds a batch a query already typed from its copies, without reading the JSON again", async () => {
-    const segs = await queried("copied", null);
-    for (const sg of segs) fs.writeFileSync(sg.path, "not what was sent\n");
-    const workDir = path.join(dir, "copied");
-    fs.mkdirSync(workDir);
-    const partPath = path.join(workDir, "part.parquet");
-    const folded = await foldSegments({ segments: segs, columns: COLUMNS, partPath, workDir, threads: 2 });
-    expect(folded.rows).toBe(300n);
-    expect(await idsIn(partPath)).toEqual(Array.from({ length: 300 }, (_, i) => i));
-  });
-
-  it("falls back from copies that hold a reject to the numbered way, which names it", async () => {
-    const segs = await queried("copied-reject", 2);
-    const workDir = path.join(dir, "copied-reject");
-    fs.mkdirSync(workDir);
-    const partPath = path.join(workDir, "part.parquet");
-    const folded = await foldSegments({ segments: segs, columns: COLUMNS, partPath, workDir, threads: 2 });
-    expect(folded.rows).toBe(299n);
-    expect(folded.rejectsBySegment.get("copied-reject-2")).toBe(1);
-    expect(folded.rejectExamples[0]).toMatchObject({ segmentId: "copied-reject-2", record: 100 });
   });
 
   it("names a reject by its segment and record number, and stores the rest in order", async () => {

@@ -13,7 +13,6 @@ import { eventTimeOrderSql } from "@scrollintel/core/stream/event-time";
 import { quoteIdent } from "@scrollintel/core/sql-check";
 import { closeDuck, lit, openDuck } from "./open-duck";
 import { findSegmentColumns } from "./pending-columns";
-import { typedCopiesOf } from "./pending-typed";
 
 /** Reject examples kept per compaction (every reject is counted). */
 const MAX_REJECT_EXAMPLES = 1000;
@@ -63,14 +62,6 @@ export async function foldSegments(input: {
       );
       return BigInt(String(r.getRows()[0]?.[0] ?? 0));
     };
-    // Typed copies a query made of every segment under these columns: Parquet to Parquet, checked the same way.
-    const copies = badLines ? null : typedCopiesOf(input.segments, columns);
-    if (copies) {
-      const ids = input.segments.map((s) => lit(s.id)).join(", ");
-      const rows = await copy(`SELECT * FROM read_parquet([${copies.map(lit).join(", ")}]) WHERE __seg IN (${ids})`);
-      if (rows === countedIn(input.segments)) return { rows, columns, rejectsBySegment: new Map(), rejectExamples: [] };
-      fs.rmSync(input.partPath, { force: true });
-    }
     if (!badLines) {
       const rows = await copyWithoutNumbers(input, columns, copy);
       if (rows !== null) return { rows, columns, rejectsBySegment: new Map(), rejectExamples: [] };
@@ -129,15 +120,11 @@ async function copyWithoutNumbers(
 ): Promise<bigint | null> {
   const { fast, exact } = splitSegments(input.segments, columns);
   if (!fast.length || exact.length) return null;
+  const counted = input.segments.reduce((n, s) => n + BigInt(s.records), 0n);
   const rows = await copy(readerTypedSql(segmentValuesSql(fast, columns, { numbered: false }), columns));
-  if (rows === countedIn(input.segments)) return rows;
+  if (rows === counted) return rows;
   fs.rmSync(input.partPath, { force: true });
   return null;
-}
-
-/** The records the web counted into the segments. */
-function countedIn(segments: FoldSegment[]): bigint {
-  return segments.reduce((n, s) => n + BigInt(s.records), 0n);
 }
 
 /** (seg, rec, typed columns, reason) for every record: NDJSON through the reader, the rest the exact way. */

@@ -8,7 +8,6 @@ import { quoteIdent } from "@scrollintel/core/sql-check";
 import { pendingRowsSql, type StreamColumn } from "@scrollintel/core/stream/stream-sql";
 import { lit } from "./open-duck";
 import { findPendingColumns } from "./pending-columns";
-import { typedPendingRows } from "./pending-typed";
 import { localPathsFor } from "../local-path-for";
 import type { SandboxDataset } from "./sandbox";
 
@@ -39,23 +38,12 @@ export async function streamSandboxDataset(
   });
   const selects: string[] = [];
   if (parts.length) selects.push(`SELECT * FROM read_parquet([${parts.map(lit).join(", ")}], union_by_name = true)`);
-  const typedPaths: string[] = [];
-  if (files.length && columns.length) {
-    // Each pending segment parsed once per process and column set, not once per query.
-    const typed = await typedPendingRows({
-      segments: files,
-      columns,
-      dir: path.join(deps.config.dataDir, "tmp", "pending-typed", d.datasetId),
-      threads: deps.config.DUCKDB_THREADS,
-    });
-    typedPaths.push(...(typed?.files ?? []));
-    selects.push(typed ? typed.sql : pendingRowsSql(files, columns));
-  }
+  if (files.length && columns.length) selects.push(pendingRowsSql(files, columns));
   // Every column the dataset has, even where neither parts nor pending rows have one yet.
   if (columns.length) selects.push(`SELECT ${columns.map(nullOf).join(", ")} WHERE false`);
   // No record that fits yet (no key in any record): an empty view.
   if (!selects.length) selects.push(`SELECT NULL AS no_events_yet WHERE false`);
-  return { name: d.name, paths: [...parts, ...segPaths, ...typedPaths], sql: selects.join("\nUNION ALL BY NAME\n") };
+  return { name: d.name, paths: [...parts, ...segPaths], sql: selects.join("\nUNION ALL BY NAME\n") };
 }
 
 function nullOf(c: StreamColumn): string {

@@ -2,10 +2,6 @@
 // part) or when the schema changed: before the first compaction, with keys only
 // pending segments have, with a column no part has, and with a compaction that
 // commits between a query's snapshot of the version and the building of its view.
-// Pending segments are typed once per worker process and column set, and the
-// copies answer what the segments would.
-import fs from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createQueryRun, getQueryRunById } from "@scrollintel/core/services/query-service";
 import { findVisibleDatasets } from "@scrollintel/core/services/visible-datasets";
@@ -129,36 +125,6 @@ describe("stream visibility", () => {
     const before = (await snapshotOf("marks")).streamMark;
     await compact(id);
     expect((await snapshotOf("marks")).streamMark).not.toBe(before);
-  });
-
-  it("parses each pending segment once per column set: later queries type only what arrived since", async () => {
-    const id = await send("watched", ['{"id":1,"b":1}', '{"id":2,"b":1}']);
-    await compact(id); // id and b are BIGINT now
-    const copies = () => fs.readdirSync(path.join(deps.config.dataDir, "tmp", "pending-typed", id)).sort();
-    // A reject (id is not BIGINT) and a line that is not an object stay out, as they do from the JSON.
-    await send("watched", ['{"id":3,"b":2}', '{"id":"x","b":2}', "[1]"]);
-    expect(await query("SELECT count(*)::INT AS n, count(DISTINCT b)::INT AS b FROM watched")).toEqual([
-      { n: 3, b: 2 },
-    ]);
-    const first = copies();
-    expect(first).toHaveLength(1);
-    await send("watched", ['{"id":4,"b":3}']);
-    expect(await query("SELECT count(*)::INT AS n FROM watched")).toEqual([{ n: 4 }]);
-    // The first pending batch's copy is read again; only the new batch was typed.
-    expect(copies()).toHaveLength(2);
-    expect(copies()).toEqual(expect.arrayContaining(first));
-    // A new key is a new column set: every pending segment is typed again, with it.
-    await send("watched", ['{"id":5,"tag":"t"}']);
-    expect(await query("SELECT id::INT AS id, tag FROM watched ORDER BY id")).toEqual([
-      { id: 1, tag: null },
-      { id: 2, tag: null },
-      { id: 3, tag: null },
-      { id: 4, tag: null },
-      { id: 5, tag: "t" },
-    ]);
-    expect(copies()).toHaveLength(3);
-    await compact(id);
-    expect(await query("SELECT count(*)::INT AS n FROM watched")).toEqual([{ n: 5 }]);
   });
 
   it("loses no row and no column when a compaction commits between a query's snapshot and its view", async () => {

@@ -137,18 +137,12 @@ export function splitSegments(
  * threads: numbering each batch's records takes a reader per file, and measured twice the wall time and 1.4 times
  * the CPU of one reader (bench:stream-fold). Rows to store or to query need no numbers; only naming a reject does.
  */
-export function segmentValuesSql(
-  segments: SegmentFile[],
-  columns: StreamColumn[],
-  opts: { numbered: boolean; file?: boolean } = { numbered: true },
-): string {
+export function segmentValuesSql(segments: SegmentFile[], columns: StreamColumn[], opts = { numbered: true }): string {
   const spec = columns.map((c) => `${lit(c.name)}: 'JSON'`).join(", ");
   const vals = columns.map((c, i) => `${quoteIdent(c.name)} AS ${quoteIdent(`__v${i}`)}`).join(", ");
   if (!opts.numbered && segments.length) {
-    // With `file`, each record also has its file's path as `__file` (a dataset key named filename cannot use it).
-    const file = opts.file ? ["filename AS __file, ", ", filename = true"] : ["", ""];
-    return `SELECT NULL::VARCHAR AS seg, NULL::INTEGER AS rec, ${file[0]}${vals}
-              FROM read_json([${segments.map((s) => lit(s.path)).join(", ")}], format = 'newline_delimited', columns = {${spec}}, ignore_errors = true${file[1]})`;
+    return `SELECT NULL::VARCHAR AS seg, NULL::INTEGER AS rec, ${vals}
+              FROM read_json([${segments.map((s) => lit(s.path)).join(", ")}], format = 'newline_delimited', columns = {${spec}}, ignore_errors = true)`;
   }
   return segments
     .map(
