@@ -12,6 +12,7 @@ import { reserveIngestOutput } from "@scrollintel/core/services/ingest-storage";
 import { lockDataset } from "@scrollintel/core/services/trash-version";
 import { ctxOf } from "../../../../test/factories";
 import { workerSuite, type WorkerSuite } from "../../../../test/worker-suite";
+import { waitForLockWait } from "../../../../test/lock-wait";
 import { uploadFile } from "../../../../test/worker-harness";
 
 let t: WorkerSuite["t"];
@@ -35,18 +36,6 @@ const result = {
   maxRejectPercent: 1,
 };
 
-/** Until a session of this database waits for a row lock (the worker's step, queued behind the delete). */
-async function waitForLockWait(): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    const [r] = await t.db.$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM pg_stat_activity
-       WHERE datname = current_database() AND wait_event_type = 'Lock'`;
-    if (r!.n > 0) return;
-    await new Promise((ok) => setTimeout(ok, 20));
-  }
-  throw new Error("the worker's step never waited for the delete");
-}
-
 /** Runs `step` while a delete of the version's dataset, begun before it, cancels the version and commits. */
 async function duringDelete<T>(versionId: string, step: () => Promise<T>): Promise<T> {
   const v = await t.db.datasetVersion.findUniqueOrThrow({ where: { id: versionId } });
@@ -57,7 +46,7 @@ async function duringDelete<T>(versionId: string, step: () => Promise<T>): Promi
       expect(await markCancelled(tx, v.tenantId, [v.id])).toBe(1);
       stepping = step();
       stepping.catch(() => undefined);
-      await waitForLockWait();
+      await waitForLockWait(t.db, "the worker's step");
     },
     { timeout: 30_000 },
   );

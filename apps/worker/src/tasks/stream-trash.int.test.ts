@@ -14,9 +14,13 @@ import { createLogger } from "@scrollintel/core/logger";
 import { runReconciliation } from "@scrollintel/core/reconcile/run-reconciliation";
 import { createNatsConnector, setConnectorPaused } from "@scrollintel/core/services/connector-admin-service";
 import { acceptEventBatch } from "@scrollintel/core/services/event-ingest-service";
+import { commitConnectorBatch, loadConnector } from "@scrollintel/core/services/stream-connector-service";
+import { pauseConnectorsOf } from "@scrollintel/core/services/stream-trash";
+import { lockDataset } from "@scrollintel/core/services/trash-version";
 import { deleteDataset, restoreTrashItem } from "@scrollintel/core/services/trash-service";
 import { purgeTrashItem } from "@scrollintel/core/services/trash-sweep-service";
 import { ctxOf } from "../../../../test/factories";
+import { waitForLockWait } from "../../../../test/lock-wait";
 import { createTestDb, type TestDb } from "../../../../test/test-db";
 import {
   deletedDaysAgo,
@@ -199,6 +203,38 @@ describe.each<Driver>(["local", "s3"])("streaming dataset in the trash on %s sto
     await expect(sending).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/in the trash/) });
     expect(await t.db.streamSegment.count({ where: { datasetId } })).toBe(1);
     expect(await segmentObjects(datasetId)).toHaveLength(1);
+    expect(await storageUsed(kit)).toBe(used);
+  });
+
+  it("lets a delete through while a connector commits into the dataset: the paused connector's batch stores nothing", async () => {
+    const { datasetId } = await send("orders", lines(0, 3));
+    const connector = await createNatsConnector(t.db, kit.deps.config, ctx(), {
+      datasetName: "orders",
+      servers: ["nats://127.0.0.1:4222"],
+      stream: "ORDERS",
+    });
+    const c = (await loadConnector(t.db, kit.deps.config, connector.id))!;
+    const used = await storageUsed(kit);
+    let committing!: Promise<boolean>;
+    // A delete's transaction in deleteDataset's order (the dataset, then its connectors), open while the batch commits.
+    await t.db.$transaction(
+      async (tx) => {
+        const d = await lockDataset(tx, kit.admin.tenantId, datasetId);
+        committing = commitConnectorBatch(t.db, kit.deps.storage, c, {
+          messages: [Buffer.from('{"id":9}')],
+          first: 1n,
+          last: 1n,
+        });
+        committing.catch(() => undefined);
+        await waitForLockWait(t.db, "the connector's commit");
+        await pauseConnectorsOf(tx, datasetId, d!.name);
+        await tx.dataset.update({ where: { id: datasetId }, data: { trashedAt: new Date(), trashSlot: datasetId } });
+      },
+      { timeout: 30_000 },
+    );
+    expect(await committing).toBe(false);
+    expect(await t.db.streamSegment.count({ where: { datasetId } })).toBe(1);
+    expect((await loadConnector(t.db, kit.deps.config, connector.id))!.position).toBe(c.position);
     expect(await storageUsed(kit)).toBe(used);
   });
 

@@ -123,7 +123,7 @@ export async function acceptEventBatch(
         reserved,
         what: "this batch of events",
       });
-      if (!landed) return null; // a concurrent retry with the same key committed first
+      if (landed !== "landed") return null; // a concurrent retry with the same key committed first
       const result: EventBatchResult = {
         datasetId,
         segmentId,

@@ -127,37 +127,46 @@ async function commitBatchRow(
   const { segmentId, key, reserved, written } = s;
   return sqlTenantTx(db, c.tenantId, async (sql) => {
     // Only while still running, with the settings and target this batch was pulled under (an edit or a pause wins).
-    const moved = await sql.query(
-      `UPDATE "StreamConnector" SET position = $3, "lastError" = NULL, "updatedAt" = now() AT TIME ZONE 'UTC',
-              "lastMessageAt" = now() AT TIME ZONE 'UTC', "recordsConsumed" = "recordsConsumed" + $6, pending = $7
-        WHERE id = $1 AND position = $2 AND status = 'ACTIVE' AND config = $4::jsonb AND "datasetId" = $5
-        RETURNING 1 AS ok`,
-      [
-        c.id,
-        c.position.toString(),
-        batch.last.toString(),
-        JSON.stringify(c.config),
-        c.datasetId,
-        written.records,
-        batch.pending?.toString() ?? null,
-      ],
-    );
-    if (!moved.length) return false; // another consumer committed these messages first, or the settings changed
+    const claim = async () => {
+      const moved = await sql.query(
+        `UPDATE "StreamConnector" SET position = $3, "lastError" = NULL, "updatedAt" = now() AT TIME ZONE 'UTC',
+                "lastMessageAt" = now() AT TIME ZONE 'UTC', "recordsConsumed" = "recordsConsumed" + $6, pending = $7
+          WHERE id = $1 AND position = $2 AND status = 'ACTIVE' AND config = $4::jsonb AND "datasetId" = $5
+          RETURNING 1 AS ok`,
+        [
+          c.id,
+          c.position.toString(),
+          batch.last.toString(),
+          JSON.stringify(c.config),
+          c.datasetId,
+          written.records,
+          batch.pending?.toString() ?? null,
+        ],
+      );
+      return moved.length > 0;
+    };
     // The messages' own key: they cannot land twice (the position moved with them); if they did, all of this rolls back.
-    const landed = await landSegment(sql, {
-      segmentId,
-      tenantId: c.tenantId,
-      datasetId: c.datasetId,
-      key,
-      format: "ndjson",
-      bytes: written.bytes,
-      records: written.records,
-      decodedBytes: written.decodedBytes,
-      idempotencyKey: `connector:${c.id}:${batch.first}-${batch.last}`,
-      reserved,
-      what: "connector events",
-    });
-    if (!landed) throw new Error(`messages ${batch.first}-${batch.last} of connector ${c.id} are stored already`);
+    const landed = await landSegment(
+      sql,
+      {
+        segmentId,
+        tenantId: c.tenantId,
+        datasetId: c.datasetId,
+        key,
+        format: "ndjson",
+        bytes: written.bytes,
+        records: written.records,
+        decodedBytes: written.decodedBytes,
+        idempotencyKey: `connector:${c.id}:${batch.first}-${batch.last}`,
+        reserved,
+        what: "connector events",
+      },
+      claim,
+    );
+    // Another consumer committed these messages first, or the settings changed.
+    if (landed === "unclaimed") return false;
+    if (landed === "duplicate")
+      throw new Error(`messages ${batch.first}-${batch.last} of connector ${c.id} are stored already`);
     return true;
   });
 }

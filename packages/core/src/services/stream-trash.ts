@@ -11,17 +11,24 @@ import type { TrashObject } from "../lifecycle/deletion-lifecycle";
  * with the dataset when the sweep purges it.
  */
 
+export interface StreamTarget {
+  name: string;
+  trashedAt: Date | null;
+}
+
 /**
- * Inside the transaction that commits events into `datasetId`: its last
- * event time moves to now, which also locks its row, and it must still be
- * live, so a batch cannot land in a dataset being trashed or swept (the
- * error rolls the update back with the rest).
+ * First inside the transaction that commits events into `datasetId`: its row,
+ * locked as the commit's own UPDATE of it would (undefined once it is gone).
  */
-export async function touchLiveStreamTarget(sql: Sql, datasetId: string): Promise<void> {
-  const [d] = await sql.query<{ name: string; trashedAt: Date | null }>(
-    `UPDATE "Dataset" SET "lastEventAt" = now() AT TIME ZONE 'UTC' WHERE id = $1 RETURNING name, "trashedAt"`,
-    [datasetId],
-  );
+export async function lockStreamTarget(sql: Sql, datasetId: string): Promise<StreamTarget | undefined> {
+  const [d] = await sql.query<StreamTarget>(`SELECT name, "trashedAt" FROM "Dataset" WHERE id = $1 FOR NO KEY UPDATE`, [
+    datasetId,
+  ]);
+  return d;
+}
+
+/** The locked target must still be live, so a batch cannot land in a dataset being trashed or swept. */
+export function requireLiveStreamTarget(d: StreamTarget | undefined): void {
   if (!d) throw new DomainError("CONFLICT", "dataset: it was deleted for good; nothing of this batch was stored.");
   if (d.trashedAt) throw trashedError(d.name, d.trashedAt);
 }
