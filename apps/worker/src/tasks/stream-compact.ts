@@ -3,7 +3,7 @@ import path from "node:path";
 import type { JobHelpers, Task } from "graphile-worker";
 import { JOBS } from "@scrollintel/core/jobs";
 import { newId, streamPartKey } from "@scrollintel/core/keys";
-import { compactJobKey } from "@scrollintel/core/services/event-ingest-service";
+import { compactJobKey } from "@scrollintel/core/services/land-segment";
 import {
   commitCompaction,
   findCompactedSegmentObjects,

@@ -36,7 +36,14 @@ export async function mergeSmallParts(deps: WorkerDeps, datasetId: string, jobId
     const newBytes = BigInt(fs.statSync(out).size);
     await deps.storage.put(newKey, fs.createReadStream(out), { sizeBytes: Number(newBytes) });
     const oldBytes = small.reduce((n, p) => n + BigInt(p.size), 0n);
-    const ok = await commitMerge(deps.db, { ...v, oldKeys: small.map((p) => p.key), oldBytes, newKey, newBytes });
+    const ok = await commitMerge(deps.db, {
+      ...v,
+      datasetId,
+      oldKeys: small.map((p) => p.key),
+      oldBytes,
+      newKey,
+      newBytes,
+    });
     if (!ok) await deps.storage.delete(newKey).catch(() => undefined);
     deps.log.info({ task: "stream-compact", datasetId, merged: small.length, committed: ok }, "stream parts merged");
   } finally {

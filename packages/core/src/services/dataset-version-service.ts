@@ -95,11 +95,12 @@ export async function cancelIngest(db: Db, ctx: TenantCtx, versionId: string): P
 export async function markCancelled(tx: Tx, tenantId: string, versionIds: string[]): Promise<number> {
   if (!versionIds.length) return 0;
   // Storage a running ingest holds for its parts goes back with the cancel.
-  // Locked, so a reservation taken meanwhile (reserveIngestOutput locks the row too) is not lost.
+  // Locked (their datasets first, as a delete does), so a reservation taken meanwhile (reserveIngestOutput locks
+  // the row too) is not lost.
   await lockVersionsForTransition(tx, versionIds);
   const held = await tx.$queryRaw<{ held: bigint }[]>`
     SELECT "storageReservedBytes" AS held FROM "DatasetVersion"
-     WHERE id = ANY(${versionIds}) AND "tenantId" = ${tenantId} AND status = ANY(${[...CANCELLABLE_VERSION_STATUSES]}::"DatasetStatus"[]) FOR UPDATE`;
+     WHERE id = ANY(${versionIds}) AND "tenantId" = ${tenantId} AND status = ANY(${[...CANCELLABLE_VERSION_STATUSES]}::"DatasetStatus"[])`;
   await releaseReservedBytes(
     tx,
     tenantId,

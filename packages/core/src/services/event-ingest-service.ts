@@ -41,8 +41,6 @@ export interface EventBatchResult {
 /** Decoded bodies may be larger than sent; past this ratio a body is a compression bomb, not events. */
 const MAX_DECODE_RATIO = 20;
 
-export { compactJobKey } from "./land-segment";
-
 function checkIdempotencyKey(key: string | undefined): void {
   if (key === undefined) return;
   if (!/^[\x21-\x7e]{1,200}$/.test(key)) {

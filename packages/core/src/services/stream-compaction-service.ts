@@ -1,6 +1,7 @@
 import type { Db } from "../db/client";
 import { getPoolOf, sqlSystemTx, type Sql } from "../db/sql";
 import type { StreamColumn } from "../stream/stream-sql";
+import { lockStreamTarget } from "./stream-trash";
 
 /**
  * Runs `fn` while holding the dataset's compaction lock (a session advisory
@@ -114,7 +115,7 @@ export interface CompactedPart {
  */
 export async function commitCompaction(db: Db, batch: CompactionBatch, part: CompactedPart): Promise<boolean> {
   return sqlSystemTx(db, async (sql) => {
-    await requireLiveStream(sql, batch.versionId);
+    await requireLiveStream(sql, batch.datasetId);
     await sql.query(`SELECT 1 AS ok FROM "DatasetVersion" WHERE id = $1 FOR UPDATE`, [batch.versionId]);
     const ids = batch.segments.map((s) => s.id);
     const rejects = ids.map((id) => part.rejectsBySegment.get(id) ?? 0);
@@ -175,21 +176,14 @@ function falseIfLost(e: unknown): false {
 }
 
 /**
- * First in every commit that changes what a stream stores (its parts, its
- * segments' status, their bytes in the quota): the dataset must still be
- * live. The key-share lock waits for a delete or a purge's tombstone holding
- * the row (lockDataset takes it FOR UPDATE) and blocks neither event commits
- * nor queries. So a purge deletes exactly the objects its tombstone listed and
- * gives back exactly their bytes: a compaction or merge that ends after the
- * delete loses, its part is removed, and its segments stay pending (and
- * counted) for a restore.
+ * First in a compaction's or a merge's commit: the dataset must still be live
+ * (lockStreamTarget, key-share). So a purge deletes exactly the objects its
+ * tombstone listed and gives back exactly their bytes: a compaction or merge
+ * that ends after the delete loses, its part is removed, and its segments
+ * stay pending (and counted) for a restore.
  */
-async function requireLiveStream(sql: Sql, versionId: string): Promise<void> {
-  const [d] = await sql.query<{ trashedAt: Date | null }>(
-    `SELECT d."trashedAt" FROM "Dataset" d JOIN "DatasetVersion" v ON v."datasetId" = d.id
-      WHERE v.id = $1 FOR KEY SHARE OF d`,
-    [versionId],
-  );
+async function requireLiveStream(sql: Sql, datasetId: string): Promise<void> {
+  const d = await lockStreamTarget(sql, datasetId, "KEY SHARE");
   if (!d || d.trashedAt) throw new CompactionLost();
 }
 
@@ -264,10 +258,18 @@ export async function findStreamParts(db: Db, datasetId: string) {
  */
 export async function commitMerge(
   db: Db,
-  m: { tenantId: string; versionId: string; oldKeys: string[]; oldBytes: bigint; newKey: string; newBytes: bigint },
+  m: {
+    tenantId: string;
+    datasetId: string;
+    versionId: string;
+    oldKeys: string[];
+    oldBytes: bigint;
+    newKey: string;
+    newBytes: bigint;
+  },
 ): Promise<boolean> {
   return sqlSystemTx(db, async (sql) => {
-    await requireLiveStream(sql, m.versionId);
+    await requireLiveStream(sql, m.datasetId);
     const [v] = await sql.query<{ files: unknown }>(`SELECT files FROM "DatasetVersion" WHERE id = $1 FOR UPDATE`, [
       m.versionId,
     ]);

@@ -17,11 +17,18 @@ export interface StreamTarget {
 }
 
 /**
- * First inside the transaction that commits events into `datasetId`: its row,
- * locked as the commit's own UPDATE of it would (undefined once it is gone).
+ * First inside a transaction that changes what a stream stores: its dataset's
+ * row (undefined once it is gone), locked so a delete or a purge's tombstone
+ * (lockDataset, FOR UPDATE) and the commit queue in one order. Writers of
+ * segments lock it as their own UPDATE of it would; compaction and merges
+ * take KEY SHARE, which waits for a delete but blocks neither writers nor queries.
  */
-export async function lockStreamTarget(sql: Sql, datasetId: string): Promise<StreamTarget | undefined> {
-  const [d] = await sql.query<StreamTarget>(`SELECT name, "trashedAt" FROM "Dataset" WHERE id = $1 FOR NO KEY UPDATE`, [
+export async function lockStreamTarget(
+  sql: Sql,
+  datasetId: string,
+  mode: "NO KEY UPDATE" | "KEY SHARE" = "NO KEY UPDATE",
+): Promise<StreamTarget | undefined> {
+  const [d] = await sql.query<StreamTarget>(`SELECT name, "trashedAt" FROM "Dataset" WHERE id = $1 FOR ${mode}`, [
     datasetId,
   ]);
   return d;

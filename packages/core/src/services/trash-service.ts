@@ -9,7 +9,7 @@ import { addJob } from "../jobs";
 import { appendAudit, auditFromCtx } from "./audit-service";
 import { freeDatasetName } from "./dataset-service";
 import { markCancelled } from "./dataset-version-service";
-import { compactJobKey } from "./event-ingest-service";
+import { compactJobKey } from "./land-segment";
 import { pauseConnectorsOf } from "./stream-trash";
 import { findHiddenDatasetIds, requireVisibleDataset } from "./reader-access";
 import { lockDataset, trashVersion, type LockedDataset } from "./trash-version";
