@@ -5,7 +5,7 @@ import { VERSION_STATUS } from "../ingest-status";
 import { addJob } from "../jobs";
 import { requireActive, requirePermission, type TenantCtx } from "../tenant-context";
 import { appendAudit, auditFromCtx } from "./audit-service";
-import { makeQueried, transitionVersion } from "./ingest-lifecycle";
+import { lockVersionsForTransition, makeQueried, transitionVersion } from "./ingest-lifecycle";
 import { requireVisibleDataset } from "./reader-access";
 
 type Decision = "confirm" | "discard";
@@ -37,6 +37,8 @@ export async function decideAwaitingVersion(
   requirePermission(ctx, "dataset.write");
   requireActive(ctx);
   return tenantTx(db, ctx.tenantId, async (tx) => {
+    // Dataset, then version, as a delete and the worker's last step lock them (the status read next is current).
+    await lockVersionsForTransition(tx, [input.versionId]);
     const v = await awaitingVersion(tx, ctx, input.versionId);
     const confirm = input.decision === "confirm";
     const moved = await transitionVersion(tx, v.id, confirm ? "confirm" : "discard", {
