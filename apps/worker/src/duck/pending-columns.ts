@@ -26,6 +26,12 @@ interface SegmentKeys {
 /** Segments never change under their id, so what they hold is read once per process (bounded, oldest out first). */
 const MAX_CACHED = 10_000;
 const cache = new Map<string, SegmentKeys>();
+let segmentsRead = 0;
+
+/** How many segments' keys were read (not found in the cache) since start; for tests. */
+export function segmentKeyReads(): number {
+  return segmentsRead;
+}
 
 interface ColumnsInput {
   segments: SegmentFile[];
@@ -57,7 +63,10 @@ export async function findSegmentColumns(
 ): Promise<{ columns: StreamColumn[]; notObjects: boolean }> {
   const have = new Set(input.known.map((c) => c.name));
   const missing = input.segments.filter((s) => !cache.has(s.id));
-  if (missing.length) await readSegmentKeys(missing, have, input);
+  if (missing.length) {
+    segmentsRead += missing.length;
+    await readSegmentKeys(missing, have, input);
+  }
   const order: string[] = [];
   const kinds = new Map<string, Set<string>>();
   let notObjects = false;

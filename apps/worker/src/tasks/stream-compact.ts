@@ -13,6 +13,7 @@ import {
   type CompactionBatch,
 } from "@scrollintel/core/services/stream-compaction-service";
 import { foldSegments } from "../duck/fold-segments";
+import { findSegmentColumns } from "../duck/pending-columns";
 import { localPathsFor } from "../local-path-for";
 import { mergeSmallParts, sweepUnlistedParts } from "./stream-merge";
 import type { WorkerDeps } from "../worker-deps";
@@ -34,6 +35,9 @@ export function makeStreamCompactTask(deps: WorkerDeps): Task {
     const ran = await withCompactionLock(deps.db, datasetId, () => compactDataset(deps, datasetId, helpers));
     // Another compactor of this dataset is running: come back once it is likely done, for what arrives meanwhile.
     if (!ran) {
+      // Every pending segment: the running compaction's are read already, the newer ones are not.
+      const pending = await findCompactionBatch(deps.db, datasetId, Number.MAX_SAFE_INTEGER);
+      if (pending) await readKeysAhead(deps, pending, helpers.job.id);
       const runAt = new Date(Date.now() + Math.max(deps.config.STREAM_COMPACT_AGE_MS, 1000));
       await helpers.addJob("stream-compact", { datasetId }, { jobKey: compactJobKey(datasetId), runAt });
     }
@@ -47,6 +51,7 @@ async function compactDataset(deps: WorkerDeps, datasetId: string, helpers: JobH
     const pendingBytes = batch.segments.reduce((n, s) => n + Number(s.bytes), 0);
     const dueAt = batch.segments[0]!.createdAt.getTime() + cfg.STREAM_COMPACT_AGE_MS;
     if (!batch.more && pendingBytes < cfg.STREAM_COMPACT_BYTES && dueAt > Date.now()) {
+      await readKeysAhead(deps, batch, helpers.job.id);
       await helpers.addJob(
         "stream-compact",
         { datasetId },
@@ -101,6 +106,35 @@ async function compactBatch(deps: WorkerDeps, batch: CompactionBatch, jobId: str
       },
       "stream segments compacted",
     );
+  } finally {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Reads the keys of segments waiting for their compaction now, while they are
+ * new. A query lists a stream's pending segments' columns first
+ * (pending-columns.ts), and a segment's keys are read once per process: read
+ * here, neither that query nor the compaction reads them again. Read at the
+ * query instead, a backlog of segments made every query seconds slower (the
+ * same work, only later and on the query's clock). A segment that cannot be
+ * read is left to its compaction, which rejects or fails it.
+ */
+async function readKeysAhead(deps: WorkerDeps, batch: CompactionBatch, jobId: string): Promise<void> {
+  const workDir = path.join(deps.config.dataDir, "tmp", `keys-${process.pid}-${jobId}`);
+  try {
+    const paths = await localPathsFor(
+      deps,
+      batch.segments.map((s) => s.key),
+    );
+    await findSegmentColumns({
+      segments: batch.segments.map((s, i) => ({ id: s.id, path: paths[i]!, format: s.format })),
+      known: batch.columns,
+      tempDir: workDir,
+      threads: deps.config.DUCKDB_THREADS,
+    });
+  } catch (e) {
+    deps.log.debug({ err: e, datasetId: batch.datasetId }, "segment keys not read ahead; the compaction will read them");
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });
   }

@@ -4,11 +4,13 @@
 // commits between a query's snapshot of the version and the building of its view.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createQueryRun, getQueryRunById } from "@scrollintel/core/services/query-service";
+import { withCompactionLock } from "@scrollintel/core/services/stream-compaction-service";
 import { findVisibleDatasets } from "@scrollintel/core/services/visible-datasets";
 import { createMember, createTenant, ctxOf, type TestUser } from "../../../../test/factories";
 import { createTestDb, type TestDb } from "../../../../test/test-db";
 import { makeWorkerDeps, runTask, sendEvents } from "../../../../test/worker-harness";
 import { closeDuck, openDuck } from "../duck/open-duck";
+import { segmentKeyReads } from "../duck/pending-columns";
 import { streamSandboxDataset } from "../duck/stream-sandbox";
 import { makeQueryTask } from "./query";
 import { makeStreamCompactTask } from "./stream-compact";
@@ -142,6 +144,71 @@ describe("stream visibility", () => {
       expect(r.getRowObjectsJson()).toEqual([{ n: 3, d: 3, late: 2 }]);
     } finally {
       closeDuck(duck);
+    }
+  });
+});
+
+// A query reads the keys of every pending segment its process has not read yet
+// before it runs; under a backlog that was seconds a query. The compaction job
+// a segment's commit enqueues reads them while it waits, so the query does not.
+describe("segment keys read ahead of their compaction", () => {
+  // Its own workspace and storage: the datasets above are in the other deps' storage.
+  let waiting: ReturnType<typeof makeWorkerDeps>;
+  let initech: TestUser;
+  beforeAll(async () => {
+    waiting = makeWorkerDeps(t.db, { STREAM_COMPACT_AGE_MS: "600000" });
+    initech = await createMember(t.db, await createTenant(t.db, { slug: "initech" }), "ANALYST");
+  });
+  afterAll(() => waiting.cleanup());
+
+  async function queryWaiting(sql: string) {
+    const { id } = await createQueryRun(t.db, ctxOf(initech), { sql, useCache: false });
+    const job = await t.db.$queryRaw<{ payload: unknown }[]>`
+      SELECT payload FROM graphile_worker._private_jobs WHERE payload->>'queryRunId' = ${id}`;
+    await runTask(makeQueryTask(waiting), job[0]!.payload, { attempts: 1, max_attempts: 1 });
+    const run = await getQueryRunById(t.db, ctxOf(initech), id);
+    expect(run.status, run.error ?? "").toBe("SUCCEEDED");
+    return run.previewRows as Record<string, unknown>[];
+  }
+  const statuses = async (datasetId: string) =>
+    (await t.db.streamSegment.findMany({ where: { datasetId }, orderBy: { seq: "asc" } })).map((s) => s.status);
+
+  it("reads a new segment's keys while its compaction is not due, so a query meanwhile reads none", async () => {
+    const { datasetId } = await sendEvents(waiting, initech, "ahead", ['{"id":1,"tag":"a"}', '{"id":2,"tag":"b"}']);
+    await runTask(makeStreamCompactTask(waiting), { datasetId });
+    expect(await statuses(datasetId)).toEqual(["PENDING"]);
+    const reads = segmentKeyReads();
+    expect(await queryWaiting("SELECT id::INT AS id, tag FROM ahead ORDER BY id")).toEqual([
+      { id: 1, tag: "a" },
+      { id: 2, tag: "b" },
+    ]);
+    expect(segmentKeyReads()).toBe(reads);
+  });
+
+  it("reads them while another compactor holds the dataset", async () => {
+    const { datasetId } = await sendEvents(waiting, initech, "held", ['{"id":1}']);
+    let release = () => undefined as void;
+    const held = new Promise<void>((r) => (release = r));
+    let entered = () => undefined as void;
+    const inside = new Promise<void>((r) => (entered = r));
+    const other = withCompactionLock(t.db, datasetId, async () => {
+      entered();
+      await held;
+    });
+    await inside;
+    try {
+      await sendEvents(waiting, initech, "held", ['{"id":2,"extra":true}']);
+      await runTask(makeStreamCompactTask(waiting), { datasetId });
+      expect(await statuses(datasetId)).toEqual(["PENDING", "PENDING"]);
+      const reads = segmentKeyReads();
+      expect(await queryWaiting("SELECT id::INT AS id, extra FROM held ORDER BY id")).toEqual([
+        { id: 1, extra: null },
+        { id: 2, extra: true },
+      ]);
+      expect(segmentKeyReads()).toBe(reads);
+    } finally {
+      release();
+      await other;
     }
   });
 });
