@@ -12,6 +12,7 @@ if (dir) {
   session.connect();
   session.post("Profiler.enable");
   let running = false;
+  let n = 0;
   process.on("SIGUSR2", () => {
     if (!running) {
       running = true;
@@ -20,7 +21,8 @@ if (dir) {
     }
     running = false;
     session.post("Profiler.stop", (err, res) => {
-      if (!err) fs.writeFileSync(path.join(dir, `${process.pid}.cpuprofile`), JSON.stringify(res.profile));
+      // One file per recording, numbered in order (bench:load --per-op records each operation).
+      if (!err) fs.writeFileSync(path.join(dir, `${process.pid}-${++n}.cpuprofile`), JSON.stringify(res.profile));
     });
   });
 }

@@ -1,4 +1,4 @@
-// pnpm bench:load [--seconds 60] [--users 1000] [--tenants 5] [--build] [--cpu-prof DIR]
+// pnpm bench:load [--seconds 60] [--users 1000] [--tenants 5] [--build] [--cpu-prof DIR] [--per-op SECONDS]
 //
 // A thousand signed-in users on the real product (`next start` + the worker on
 // a database made for the run: the machine's PostgreSQL when DATABASE_URL is
@@ -21,7 +21,11 @@
 // machine that figure moves far less with the neighbours than the rates do;
 // and the generator's own event-loop delay (`generator_lag_p99_ms`), the part
 // of a latency that is the generator's.
-// --cpu-prof DIR writes a V8 CPU profile of the web over the saturation run of the mix to DIR. Last line JSON:
+// --per-op SECONDS is a diagnostic run instead of (a) and (b): each operation alone, closed loop on 100
+// connections (below the point where queues hide costs), with the web's CPU per answer, so it says which
+// operation the time goes to.
+// --cpu-prof DIR writes a V8 CPU profile of the web over the saturation run of the mix to DIR (with
+// --per-op, one per operation). Last line JSON:
 // {"users","offered_rps","p99_ms","errors","saturation_rps","health_rps","ratio","web_peak_rss_mb"}
 import fs from "node:fs";
 import os from "node:os";
@@ -49,6 +53,7 @@ const { values: args } = parseArgs({
     tenants: { type: "string", default: "5" },
     build: { type: "boolean", default: false },
     "cpu-prof": { type: "string" },
+    "per-op": { type: "string" },
   },
 });
 const OPEN_S = Number(args.seconds);
@@ -242,6 +247,33 @@ async function closedLoop(
     }),
   );
   return { ...tally, rps: inWindow / seconds };
+}
+
+/** Each operation alone at saturation on `users`' connections: its rate and the web's CPU per answer. */
+async function perOperation(
+  users: User[],
+  baseUrl: string,
+  { webPid, profile }: { webPid: number; profile: boolean },
+  seconds: number,
+): Promise<void> {
+  for (const op of [...MIX.map((m) => m.name), "health"]) {
+    const before = treeCpuMs(webPid);
+    // With --cpu-prof, one profile per operation, numbered in this order.
+    if (profile) process.kill(webPid, "SIGUSR2");
+    const t = await closedLoop(users, baseUrl, seconds, op);
+    if (profile) process.kill(webPid, "SIGUSR2");
+    out(
+      JSON.stringify({
+        phase: "per-op",
+        op,
+        rps: round(t.rps),
+        p50_ms: t.latencies.length ? Math.round(percentile(t.latencies, 50)) : null,
+        limited_429: t.limited,
+        errors: t.errors,
+        web_cpu_ms_per_req: t.done ? round((treeCpuMs(webPid) - before) / t.done) : null,
+      }),
+    );
+  }
 }
 
 /** Opens every user's connection before the clock starts, a few at a time (as browsers arrive, not in one burst). */
@@ -444,6 +476,10 @@ async function main() {
     });
 
     await connectAll(users, baseUrl);
+    if (args["per-op"]) {
+      await perOperation(users.slice(0, 100), baseUrl, { webPid, profile: !!profDir }, Number(args["per-op"]));
+      return;
+    }
     log(`(a) open loop: ${USERS} users, one request per ${MEAN_GAP_MS / 1000} s each on average, ${OPEN_S} s…`);
     const tOpen = performance.now();
     let cpu = treeCpuMs(webPid);
