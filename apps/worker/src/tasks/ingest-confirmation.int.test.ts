@@ -3,9 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZIngestOptions } from "@scrollintel/core/ingest-options";
 import { datasetVersionPrefix } from "@scrollintel/core/keys";
+import { releaseDiscardedParts } from "@scrollintel/core/services/discard-version-service";
 import { decideAwaitingVersion } from "@scrollintel/core/services/ingest-confirmation-service";
 import { reingestVersion } from "@scrollintel/core/services/dataset-version-service";
 import { createMember, createTenant, ctxOf, type TestUser } from "../../../../test/factories";
+import { waitForLockWait } from "../../../../test/lock-wait";
 import { createTestDb, type TestDb } from "../../../../test/test-db";
 import { makeWorkerDeps, runTask, uploadFile } from "../../../../test/worker-harness";
 import { makeDiscardVersionTask } from "./discard-version";
@@ -89,6 +91,33 @@ describe("skip threshold", () => {
     const after = await t.db.tenantQuota.findUniqueOrThrow({ where: { tenantId: user.tenantId } });
     expect(before.storageBytesUsed - after.storageBytesUsed).toBe(held.storedBytes);
     expect(await auditActions(held.datasetId)).toContain("dataset.discard");
+  });
+
+  it("two overlapping runs of a discard give its bytes back once", async () => {
+    const up = await uploadFile(deps, ctxOf(user), "prices.csv", BODY);
+    const held = await run(up.versionId, SKIP);
+    expect(held.status).toBe("AWAITING_CONFIRMATION");
+    await decideAwaitingVersion(t.db, ctxOf(user), { versionId: held.id, decision: "discard" });
+    const before = await t.db.tenantQuota.findUniqueOrThrow({ where: { tenantId: user.tenantId } });
+    // Both runs read the version before either commits: the first waits for the quota row held here,
+    // the second for the version row the first updated.
+    let both: Promise<unknown> | undefined;
+    await t.db.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT 1 FROM "TenantQuota" WHERE "tenantId" = ${user.tenantId} FOR UPDATE`;
+        const first = releaseDiscardedParts(t.db, held.id);
+        await waitForLockWait(t.db, "the first release");
+        both = Promise.all([first, releaseDiscardedParts(t.db, held.id)]);
+        both.catch(() => undefined);
+        await waitForLockWait(t.db, "the second release", 2);
+      },
+      { timeout: 30_000 },
+    );
+    await both;
+    const after = await t.db.tenantQuota.findUniqueOrThrow({ where: { tenantId: user.tenantId } });
+    expect(before.storageBytesUsed - after.storageBytesUsed).toBe(held.storedBytes);
+    const gone = await t.db.datasetVersion.findUniqueOrThrow({ where: { id: held.id } });
+    expect([gone.storedBytes, gone.files]).toEqual([0n, []]);
   });
 
   it("refuses a viewer's decision", async () => {

@@ -11,12 +11,20 @@ export async function findDiscardedParts(db: Db, versionId: string): Promise<str
   return datasetVersionPrefix(v.tenantId, v.datasetId, v.version);
 }
 
-/** After its parts are gone: the version holds no bytes and its tenant's storage is released. Idempotent. */
+/**
+ * After its parts are gone: the version holds no bytes and its tenant's
+ * storage is released. Idempotent, and once only when two runs overlap: the
+ * bytes are given back only by the run whose update still found them (a
+ * second run's update waits for the first and then finds none).
+ */
 export async function releaseDiscardedParts(db: Db, versionId: string): Promise<void> {
   await systemTx(db, async (tx) => {
     const v = await tx.datasetVersion.findUnique({ where: { id: versionId } });
     if (!v || v.status !== VERSION_STATUS.CANCELLED || v.storedBytes === 0n) return;
-    await tx.datasetVersion.update({ where: { id: v.id }, data: { storedBytes: 0n, files: [] } });
-    await adjustStorageUsed(tx, v.tenantId, -v.storedBytes);
+    const { count } = await tx.datasetVersion.updateMany({
+      where: { id: v.id, status: VERSION_STATUS.CANCELLED, storedBytes: v.storedBytes },
+      data: { storedBytes: 0n, files: [] },
+    });
+    if (count === 1) await adjustStorageUsed(tx, v.tenantId, -v.storedBytes);
   });
 }
