@@ -27,6 +27,8 @@ interface SegmentKeys {
 const MAX_CACHED = 10_000;
 const cache = new Map<string, SegmentKeys>();
 let segmentsRead = 0;
+/** Segments whose keys a caller is reading now, by id: the read to wait for. */
+const reading = new Map<string, Promise<void>>();
 
 /** How many segments' keys were read (not found in the cache) since start; for tests. */
 export function segmentKeyReads(): number {
@@ -62,16 +64,12 @@ export async function findSegmentColumns(
   input: ColumnsInput,
 ): Promise<{ columns: StreamColumn[]; notObjects: boolean }> {
   const have = new Set(input.known.map((c) => c.name));
-  const missing = input.segments.filter((s) => !cache.has(s.id));
-  if (missing.length) {
-    segmentsRead += missing.length;
-    await readSegmentKeys(missing, have, input);
-  }
+  const read = await readUncached(input.segments, have, input);
   const order: string[] = [];
   const kinds = new Map<string, Set<string>>();
   let notObjects = false;
   for (const s of input.segments) {
-    const k = cache.get(s.id);
+    const k = read.get(s.id) ?? cache.get(s.id);
     if (!k) continue;
     notObjects ||= k.notObjects;
     for (const key of k.keys) {
@@ -89,6 +87,49 @@ export async function findSegmentColumns(
 }
 
 /**
+ * The keys of every segment not cached yet, read here, except that a segment
+ * another caller is reading already (a compaction's read-ahead, another query)
+ * is waited for, not read twice; if that read failed, it is read here, so its
+ * error is this caller's too.
+ */
+async function readUncached(
+  segments: SegmentFile[],
+  have: Set<string>,
+  opts: ColumnsInput,
+): Promise<Map<string, SegmentKeys>> {
+  const uncached = segments.filter((s) => !cache.has(s.id));
+  const theirs = [...new Set(uncached.flatMap((s) => reading.get(s.id) ?? []))];
+  const mine = uncached.filter((s) => !reading.has(s.id));
+  const own = mine.length ? readTracked(mine, have, opts) : Promise.resolve(new Map<string, SegmentKeys>());
+  own.catch(() => undefined);
+  await Promise.allSettled(theirs);
+  const left = uncached.filter((s) => !mine.includes(s) && !cache.has(s.id));
+  const found = await own;
+  if (left.length) for (const [id, k] of await readTracked(left, have, opts)) found.set(id, k);
+  return found;
+}
+
+/** readSegmentKeys, known to other callers while it runs. */
+async function readTracked(
+  segments: SegmentFile[],
+  have: Set<string>,
+  opts: ColumnsInput,
+): Promise<Map<string, SegmentKeys>> {
+  segmentsRead += segments.length;
+  const read = readSegmentKeys(segments, have, opts);
+  const done = read.then(
+    () => undefined,
+    () => undefined,
+  );
+  for (const s of segments) reading.set(s.id, done);
+  try {
+    return await read;
+  } finally {
+    for (const s of segments) if (reading.get(s.id) === done) reading.delete(s.id);
+  }
+}
+
+/**
  * Per segment, each key not in `known`, where it first appears, and its kinds
  * of values. The usual segment has no new key: one pass over the distinct key
  * lists (few, whatever the number of records) says so; only segments with new
@@ -98,7 +139,7 @@ async function readSegmentKeys(
   segments: SegmentFile[],
   known: Set<string>,
   opts: { tempDir: string; threads: number },
-): Promise<void> {
+): Promise<Map<string, SegmentKeys>> {
   // Its own spill directory: two queries may read keys at once.
   const tempDir = path.join(opts.tempDir, randomUUID());
   const duck = await openDuck({ memoryLimit: "256MB", threads: opts.threads, tempDir });
@@ -153,6 +194,7 @@ async function readSegmentKeys(
       }
     }
     for (const [id, keys] of found) remember(id, keys);
+    return found;
   } finally {
     closeDuck(duck);
     fs.rmSync(tempDir, { recursive: true, force: true });
