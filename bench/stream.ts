@@ -194,7 +194,14 @@ async function main() {
 
     const queryParts: { wait: number; task: number; engine: number }[] = [];
     const partP50 = (k: "wait" | "task" | "engine") =>
-      Number((percentile(queryParts.map((q) => q[k]), 50) / 1000).toFixed(2));
+      Number(
+        (
+          percentile(
+            queryParts.map((q) => q[k]),
+            50,
+          ) / 1000
+        ).toFixed(2),
+      );
     async function runQuery(sql: string) {
       const { id } = await createQueryRun(db, ctx, { sql, useCache: false });
       for (;;) {

@@ -46,10 +46,7 @@ describe("segment keys", () => {
   it("reads only the segments the other caller is not reading", async () => {
     const segs = segments("overlap", 6);
     const before = segmentKeyReads();
-    const [a, b] = await Promise.all([
-      findSegmentColumns(input(segs.slice(0, 4))),
-      findSegmentColumns(input(segs)),
-    ]);
+    const [a, b] = await Promise.all([findSegmentColumns(input(segs.slice(0, 4))), findSegmentColumns(input(segs))]);
     expect(segmentKeyReads() - before).toBe(6);
     expect(a.columns).toEqual(b.columns);
     expect(b.columns.map((c) => c.name)).toEqual(["id", "tag"]);

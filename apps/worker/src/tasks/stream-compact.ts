@@ -134,7 +134,10 @@ async function readKeysAhead(deps: WorkerDeps, batch: CompactionBatch, jobId: st
       threads: deps.config.DUCKDB_THREADS,
     });
   } catch (e) {
-    deps.log.debug({ err: e, datasetId: batch.datasetId }, "segment keys not read ahead; the compaction will read them");
+    deps.log.debug(
+      { err: e, datasetId: batch.datasetId },
+      "segment keys not read ahead; the compaction will read them",
+    );
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });
   }
