@@ -14,3 +14,29 @@ export async function waitForLockWait(db: Db, what = "the step", sessions = 1): 
   }
   throw new Error(`${what} never waited for a lock`);
 }
+
+/**
+ * Enters `run` (a function that runs its callback under a lock, such as
+ * withCompactionLock) and stays inside until `release()`, which resolves to
+ * what `run` returned: the lock is held by another party for the test's steps.
+ */
+export async function holdLock<T>(
+  run: (inside: () => Promise<void>) => Promise<T>,
+): Promise<{ release(): Promise<T> }> {
+  let leave = () => undefined as void;
+  const left = new Promise<void>((r) => (leave = r));
+  let entered = () => undefined as void;
+  const inside = new Promise<void>((r) => (entered = r));
+  const done = run(async () => {
+    entered();
+    await left;
+  });
+  done.catch(() => undefined);
+  await Promise.race([inside, done]);
+  return {
+    release: () => {
+      leave();
+      return done;
+    },
+  };
+}

@@ -10,6 +10,7 @@ import {
   withCompactionLock,
 } from "@scrollintel/core/services/stream-compaction-service";
 import { createMember, createTenant, ctxOf, type TestUser } from "../../../../test/factories";
+import { holdLock } from "../../../../test/lock-wait";
 import { createTestDb, type TestDb } from "../../../../test/test-db";
 import { addedJobs, makeWorkerDeps, runTask, sendEvents } from "../../../../test/worker-harness";
 import { makeQueryTask } from "./query";
@@ -168,22 +169,13 @@ describe("stream compaction", () => {
 
   it("leaves the segments to a compactor already running on the dataset, and comes back later", async () => {
     const id = (await send(acme, ['{"id":1}'], "locked")).datasetId;
-    let release = () => undefined as void;
-    const held = new Promise<void>((r) => (release = r));
-    let entered = () => undefined as void;
-    const inside = new Promise<void>((r) => (entered = r));
-    const other = withCompactionLock(t.db, id, async () => {
-      entered();
-      await held;
-    });
-    await inside;
+    const other = await holdLock((inside) => withCompactionLock(t.db, id, inside));
     const before = addedJobs.length;
     await runTask(makeStreamCompactTask(deps), { datasetId: id });
     const segs = await t.db.streamSegment.findMany({ where: { datasetId: id } });
     expect(segs.map((s) => s.status)).toEqual(["PENDING"]);
     expect(addedJobs.slice(before)).toEqual([{ name: "stream-compact", payload: { datasetId: id } }]);
-    release();
-    expect(await other).toBe(true);
+    expect(await other.release()).toBe(true);
     await runTask(makeStreamCompactTask(deps), { datasetId: id });
     const after = await t.db.streamSegment.findMany({ where: { datasetId: id } });
     expect(after.map((s) => s.status)).toEqual(["COMPACTED"]);

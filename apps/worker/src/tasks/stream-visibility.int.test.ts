@@ -7,6 +7,7 @@ import { createQueryRun, getQueryRunById } from "@scrollintel/core/services/quer
 import { withCompactionLock } from "@scrollintel/core/services/stream-compaction-service";
 import { findVisibleDatasets } from "@scrollintel/core/services/visible-datasets";
 import { createMember, createTenant, ctxOf, type TestUser } from "../../../../test/factories";
+import { holdLock } from "../../../../test/lock-wait";
 import { createTestDb, type TestDb } from "../../../../test/test-db";
 import { makeWorkerDeps, runTask, sendEvents } from "../../../../test/worker-harness";
 import { closeDuck, openDuck } from "../duck/open-duck";
@@ -187,15 +188,7 @@ describe("segment keys read ahead of their compaction", () => {
 
   it("reads them while another compactor holds the dataset", async () => {
     const { datasetId } = await sendEvents(waiting, initech, "held", ['{"id":1}']);
-    let release = () => undefined as void;
-    const held = new Promise<void>((r) => (release = r));
-    let entered = () => undefined as void;
-    const inside = new Promise<void>((r) => (entered = r));
-    const other = withCompactionLock(t.db, datasetId, async () => {
-      entered();
-      await held;
-    });
-    await inside;
+    const other = await holdLock((inside) => withCompactionLock(t.db, datasetId, inside));
     try {
       await sendEvents(waiting, initech, "held", ['{"id":2,"extra":true}']);
       await runTask(makeStreamCompactTask(waiting), { datasetId });
@@ -207,8 +200,7 @@ describe("segment keys read ahead of their compaction", () => {
       ]);
       expect(segmentKeyReads()).toBe(reads);
     } finally {
-      release();
-      await other;
+      await other.release();
     }
   });
 });
