@@ -115,25 +115,21 @@ async function runIngest(deps: WorkerDeps, run: Run, helpers: JobHelpers, log: L
     lap("convert");
     if (reporter.cancelled) return log.info("ingest cancelled");
     reporter.update({ phase: "profiling", percent: 100, etaSeconds: null, rows: Number(converted.rows) });
+    // The parts are stored while the profile reads them: one waits on the disk or the network, the other on
+    // DuckDB, and the version is ready the sooner. Both settle before anything is cleaned up.
+    const storing = storeParts(deps, helpers, { versionId: version.id, prefix, parts: converted.parts });
+    storing.catch(() => undefined);
     const result = await withSpan("duckdb.profile", { attributes: { "db.system": "duckdb" } }, () =>
       summarize(deps, run, duck.conn, converted, work),
-    );
+    ).catch(async (e: unknown) => {
+      await storing.catch(() => undefined);
+      throw e;
+    });
     lap("profile");
     reporter.update({ phase: "storing" });
-    if (!(await holdsJob(deps.db, helpers.job))) throw new LostJobError("another worker took this ingest over");
-    // Storage for the parts is held before the first one is stored; refused, the version fails naming the limit.
-    if (!(await reserveIngestOutput(deps.db, version.id, sizeOfParts(converted.parts)).catch(asInputError)))
-      return log.info("ingest cancelled before its parts were stored");
-    await deps.storage.deletePrefix(prefix);
-    const keys: string[] = [];
-    let storedBytes = 0n;
-    for (const [i, file] of converted.parts.entries()) {
-      const key = `${prefix}part-${String(i).padStart(5, "0")}.parquet`;
-      // One part can be the whole dataset (see convert-to-parquet): S3 sizes its multipart parts from this.
-      await deps.storage.put(key, fs.createReadStream(file), { sizeBytes: fs.statSync(file).size });
-      storedBytes += BigInt(fs.statSync(file).size);
-      keys.push(key);
-    }
+    const stored = await storing;
+    if (!stored) return log.info("ingest cancelled before its parts were stored");
+    const { keys, storedBytes } = stored;
     lap("store");
     const hash = await converted.sha256;
     lap("sha256");
@@ -169,6 +165,8 @@ async function runIngest(deps: WorkerDeps, run: Run, helpers: JobHelpers, log: L
     }
     if (e instanceof InputError) {
       countIngest("failed", t0);
+      // Parts stored while the profile ran must not outlive a failed version.
+      await deps.storage.deletePrefix(prefix);
       await failIngest(deps.db, version.id, e.message);
       return log.warn({ err: e.message }, "ingest failed on input");
     }
@@ -184,6 +182,32 @@ async function runIngest(deps: WorkerDeps, run: Run, helpers: JobHelpers, log: L
     closeDuck(duck);
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The version's parts under its prefix, after checking the job is still this
+ * worker's and holding their storage (refused: an input error naming the
+ * limit); null when the version was cancelled before they were held.
+ */
+async function storeParts(
+  deps: WorkerDeps,
+  helpers: JobHelpers,
+  input: { versionId: string; prefix: string; parts: string[] },
+): Promise<{ keys: string[]; storedBytes: bigint } | null> {
+  if (!(await holdsJob(deps.db, helpers.job))) throw new LostJobError("another worker took this ingest over");
+  if (!(await reserveIngestOutput(deps.db, input.versionId, sizeOfParts(input.parts)).catch(asInputError))) return null;
+  await deps.storage.deletePrefix(input.prefix);
+  const keys: string[] = [];
+  let storedBytes = 0n;
+  for (const [i, file] of input.parts.entries()) {
+    const key = `${input.prefix}part-${String(i).padStart(5, "0")}.parquet`;
+    const size = fs.statSync(file).size;
+    // One part can be the whole dataset (see convert-to-parquet): S3 sizes its multipart parts from this.
+    await deps.storage.put(key, fs.createReadStream(file), { sizeBytes: size });
+    storedBytes += BigInt(size);
+    keys.push(key);
+  }
+  return { keys, storedBytes };
 }
 
 /** Ingest throughput for the metrics: source bytes and rows of READY versions, and every run's duration. */
