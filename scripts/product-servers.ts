@@ -91,9 +91,12 @@ export async function startProductServers(opts: {
       stdio: ["ignore", logs, logs],
     }),
   ];
-  const stop = async () => {
+  // SIGTERM, then SIGKILL for whatever has not exited after the grace: a stop never waits without end.
+  const stop = async (graceMs = 20_000) => {
     for (const p of procs) p.kill("SIGTERM");
+    const late = setTimeout(() => procs.forEach((p) => p.exitCode === null && p.kill("SIGKILL")), graceMs);
     await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.on("exit", r)))));
+    clearTimeout(late);
   };
   try {
     await waitFor(`${baseUrl}/api/health`, 60_000, procs);

@@ -16,6 +16,8 @@ export interface WebServer {
   pid(): number;
   kill(): Promise<void>;
   start(): Promise<void>;
+  /** Resolves with the exit code once the running process exits (by itself or a signal sent to pid()). */
+  exited(): Promise<number | null>;
 }
 
 async function waitForHealth(url: string, proc: ChildProcess): Promise<void> {
@@ -55,6 +57,12 @@ export async function startWebServer(env: Record<string, string>, logFile: strin
         detached: true, // its own process group, so kill() takes Next's children too
       });
       await waitForHealth(`${baseUrl}/api/health`, proc);
+    },
+    exited() {
+      const p = proc;
+      if (!p) return Promise.resolve(null);
+      if (p.exitCode !== null || p.signalCode !== null) return Promise.resolve(p.exitCode);
+      return new Promise((r) => p.once("exit", (code) => r(code)));
     },
     async kill() {
       const p = proc;

@@ -11,4 +11,7 @@ export async function register(): Promise<void> {
   const { webConfig } = await import("./env");
   const { startTracing } = await import("@scrollintel/core/tracing-setup");
   startTracing({ serviceName: "scrollintel-web", config: webConfig() });
+  // A stop signal ends the process within the grace, whatever connection is left open.
+  const { boundShutdown } = await import("./server/bound-shutdown");
+  boundShutdown(webConfig().WEB_SHUTDOWN_GRACE_MS);
 }

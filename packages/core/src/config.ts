@@ -31,6 +31,11 @@ export const ZConfig = z.object({
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   /** The address the worker's health and metrics port binds; 0.0.0.0 lets Prometheus on another host scrape it. */
   WORKER_HEALTH_HOST: z.string().min(1).default("127.0.0.1"),
+  /**
+   * After SIGTERM or SIGINT the web finishes its requests and exits; past this it exits anyway. Node's
+   * server.close() waits without end for a connection that never sent a request, and Next waits for it.
+   */
+  WEB_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(8_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   DUCKDB_MEMORY_LIMIT: z
     .string()
