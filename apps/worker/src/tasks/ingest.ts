@@ -134,19 +134,15 @@ async function runIngest(deps: WorkerDeps, run: Run, helpers: JobHelpers, log: L
     const hash = await converted.sha256;
     lap("sha256");
     const damaged = integrityProblem(source, hash, upload);
-    if (damaged) {
-      await deps.storage.deletePrefix(prefix);
-      throw new InputError(damaged);
-    }
+    if (damaged) throw new InputError(damaged);
     const done = await completeIngest(deps.db, version.id, {
       ...result,
       files: [...(run.base?.files ?? []), ...keys],
       storedBytes,
       sha256: hash,
     }).catch(async (e: unknown) => {
-      // The tenant was suspended meanwhile: the version fails saying so, and its parts go.
+      // The tenant was suspended meanwhile: the version fails saying so (and its parts go, as on any input error).
       if (!(isDomainError(e) && e.code === "FORBIDDEN")) throw e;
-      await deps.storage.deletePrefix(prefix);
       throw new InputError(e.message);
     });
     lap("commit");
@@ -165,7 +161,7 @@ async function runIngest(deps: WorkerDeps, run: Run, helpers: JobHelpers, log: L
     }
     if (e instanceof InputError) {
       countIngest("failed", t0);
-      // Parts stored while the profile ran must not outlive a failed version.
+      // A failed version keeps no parts (some may have been stored while the profile ran).
       await deps.storage.deletePrefix(prefix);
       await failIngest(deps.db, version.id, e.message);
       return log.warn({ err: e.message }, "ingest failed on input");
