@@ -98,12 +98,12 @@ async function readUncached(
   opts: ColumnsInput,
 ): Promise<Map<string, SegmentKeys>> {
   const uncached = segments.filter((s) => !cache.has(s.id));
-  const theirs = [...new Set(uncached.flatMap((s) => reading.get(s.id) ?? []))];
+  const theirs = uncached.filter((s) => reading.has(s.id));
   const mine = uncached.filter((s) => !reading.has(s.id));
   const own = mine.length ? readTracked(mine, have, opts) : Promise.resolve(new Map<string, SegmentKeys>());
   own.catch(() => undefined);
-  await Promise.allSettled(theirs);
-  const left = uncached.filter((s) => !mine.includes(s) && !cache.has(s.id));
+  await Promise.allSettled(new Set(theirs.map((s) => reading.get(s.id)!)));
+  const left = theirs.filter((s) => !cache.has(s.id));
   const found = await own;
   if (left.length) for (const [id, k] of await readTracked(left, have, opts)) found.set(id, k);
   return found;
