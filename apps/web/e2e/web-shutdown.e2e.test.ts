@@ -22,27 +22,34 @@ afterAll(async () => {
 });
 
 describe("web shutdown", () => {
-  it("exits after SIGTERM within the grace while a connection that sent nothing stays open", async () => {
-    const logFile = path.join(tmp, "web.log");
-    server = await startWebServer(
-      { DATABASE_URL: inject("e2eDatabaseUrl"), DATA_DIR: tmp, WEB_SHUTDOWN_GRACE_MS: "1000" },
-      logFile,
-    );
-    const { port } = new URL(server.baseUrl);
-    const socket = net.connect(Number(port), "127.0.0.1");
-    idle = socket;
-    await new Promise<void>((ok, fail) => socket.once("connect", ok).once("error", fail));
-    // The server is serving: a request on another connection is answered.
-    expect((await fetch(`${server.baseUrl}/api/health`)).status).toBe(200);
+  it.each([
+    ["SIGTERM", 143],
+    ["SIGINT", 130],
+  ] as const)(
+    "exits after %s within the grace while a connection that sent nothing stays open",
+    async (signal, exitCode) => {
+      const logFile = path.join(tmp, `web-${signal}.log`);
+      server = await startWebServer(
+        { DATABASE_URL: inject("e2eDatabaseUrl"), DATA_DIR: tmp, WEB_SHUTDOWN_GRACE_MS: "1000" },
+        logFile,
+      );
+      const { port } = new URL(server.baseUrl);
+      const socket = net.connect(Number(port), "127.0.0.1");
+      idle?.destroy();
+      idle = socket;
+      await new Promise<void>((ok, fail) => socket.once("connect", ok).once("error", fail));
+      // The server is serving: a request on another connection is answered.
+      expect((await fetch(`${server.baseUrl}/api/health`)).status).toBe(200);
 
-    const exited = server.exited();
-    process.kill(server.pid(), "SIGTERM");
-    // Without the bound this never settles; 30 s leaves a loaded machine room over the 1 s grace.
-    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r("still running"), 30_000))]);
-    expect(code).toBe(143);
-    expect(fs.readFileSync(logFile, "utf8")).toContain("web: still stopping 1000 ms after SIGTERM; exiting");
-    expect(socket.destroyed || socket.readableEnded || (await closedSoon(socket))).toBe(true);
-  });
+      const exited = server.exited();
+      process.kill(server.pid(), signal);
+      // Without the bound this never settles; 30 s leaves a loaded machine room over the 1 s grace.
+      const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r("still running"), 30_000))]);
+      expect(code).toBe(exitCode);
+      expect(fs.readFileSync(logFile, "utf8")).toContain(`web: still stopping 1000 ms after ${signal}; exiting`);
+      expect(socket.destroyed || socket.readableEnded || (await closedSoon(socket))).toBe(true);
+    },
+  );
 });
 
 /** Whether the socket closes within a moment (the server's exit closes its end). */
