@@ -1,6 +1,7 @@
 import pg from "pg";
 import type { Logger } from "../logger";
 import { reconnectDelay } from "./patient-pool";
+import { idleWhile } from "../request-load";
 
 type Callback = () => void;
 
@@ -141,13 +142,16 @@ export async function waitUntilDone(opts: {
       if (notified) continue;
       // With a listener the timer is only a safety net; without one it is the poll.
       const ms = Math.min(left, opts.listener ? 1000 : delay);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      // Idle: the web's admission (request-load.ts) does not count a request waiting here as work.
+      await idleWhile(
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, ms);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        }),
+      );
       wake = () => {
         notified = true;
       };
