@@ -1,4 +1,4 @@
-import http from "node:http";
+import { interceptRequests } from "./intercept-requests";
 import { webConfig } from "@/env";
 
 /**
@@ -38,12 +38,9 @@ let installed = false;
 export function recordSocketAddress(): void {
   if (installed) return;
   installed = true;
-  const emit = http.Server.prototype.emit as (this: http.Server, event: string | symbol, ...args: unknown[]) => boolean;
-  http.Server.prototype.emit = function (this: http.Server, event: string | symbol, ...args: unknown[]) {
-    if (event === "request") {
-      const req = args[0] as http.IncomingMessage;
-      req.headers[SOCKET_IP_HEADER] = req.socket?.remoteAddress ?? "";
-    }
-    return emit.call(this, event, ...args);
-  } as typeof http.Server.prototype.emit;
+  interceptRequests((req) => {
+    req.headers[SOCKET_IP_HEADER] = req.socket?.remoteAddress ?? "";
+    req.headers["x-tmp-arrived"] = String(performance.timeOrigin + performance.now());
+    return false;
+  });
 }
