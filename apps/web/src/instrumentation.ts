@@ -11,6 +11,10 @@ export async function register(): Promise<void> {
   const { webConfig } = await import("./env");
   const { startTracing } = await import("@scrollintel/core/tracing-setup");
   startTracing({ serviceName: "scrollintel-web", config: webConfig() });
+  // Past its capacity the web answers tRPC 429 at once instead of queueing every request.
+  const { shedWhenBusy } = await import("./server/http/overload-guard");
+  const { createLogger } = await import("@scrollintel/core/logger");
+  shedWhenBusy(webConfig().WEB_MAX_BUSY_REQUESTS, createLogger({ name: "web", level: webConfig().LOG_LEVEL }));
   // A stop signal ends the process within the grace, whatever connection is left open.
   const { boundShutdown } = await import("./server/bound-shutdown");
   boundShutdown(webConfig().WEB_SHUTDOWN_GRACE_MS);

@@ -36,6 +36,12 @@ export const ZConfig = z.object({
    * server.close() waits without end for a connection that never sent a request, and Next waits for it.
    */
   WEB_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(8_000),
+  /**
+   * Admission: tRPC requests the web works on at once (one waiting for a worker's result does not
+   * count). Past it a request is answered 429 + Retry-After at the door instead of slowing every
+   * other one down (0: no limit).
+   */
+  WEB_MAX_BUSY_REQUESTS: z.coerce.number().int().min(0).max(100_000).default(20),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   DUCKDB_MEMORY_LIMIT: z
     .string()

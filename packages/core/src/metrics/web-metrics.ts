@@ -29,6 +29,12 @@ function createWebMetrics() {
       help: "Bytes received by the tus endpoint (PATCH bodies written to storage)",
       registers,
     }),
+    shedRequests: new Counter({
+      name: "scrollintel_http_requests_shed_total",
+      help: "Requests answered 429 at the door: the web already worked on WEB_MAX_BUSY_REQUESTS others",
+      labelNames: ["route"] as const,
+      registers,
+    }),
   };
 }
 
