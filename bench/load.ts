@@ -12,11 +12,13 @@
 //  (b) closed loop on the same 1,000 connections: the same mix as fast as it
 //      answers, then the bare /api/health route, the framework's ceiling here.
 // An error is a 5xx, a timeout, a refused connection, any other 4xx, or a 429
-// without Retry-After; a 429 with Retry-After (uncached work beyond the
-// workers' capacity, or a web out of database connections) is an answer, and
-// each phase lists them by operation (`limited_kinds`). The saturation rate
-// counts work done: 200s, and 429s only for uncached queries (a read shed as
-// busy is not throughput). Each phase also says how much CPU the web
+// without Retry-After; a 429 with Retry-After is an answer, and each phase
+// lists them by operation (`limited_kinds`; "(busy)" when the web was at its
+// capacity: shed at the door past WEB_MAX_BUSY_REQUESTS, or no database
+// connection in time). The saturation rate counts work done: 200s, and 429s
+// only for uncached queries refused for their workspace's job slots (a request
+// shed as busy is not throughput). In the closed loops a connection told to
+// come back after Retry-After seconds does, as tRPC's clients back off. Each phase also says how much CPU the web
 // process spent per answer (`web_cpu_ms_per_req`, from /proc): on a shared
 // machine that figure moves far less with the neighbours than the rates do;
 // and the generator's own event-loop delay (`generator_lag_p99_ms`), the part
@@ -36,6 +38,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { Client } from "undici";
 import { createDb, type Db } from "@scrollintel/core/db/client";
+import { busy } from "@scrollintel/core/errors";
 import { hashPassword } from "@scrollintel/core/passwords";
 import { createUpload, finishUpload } from "@scrollintel/core/services/upload-service";
 import { LocalStorage } from "@scrollintel/core/storage/local-storage";
@@ -157,14 +160,19 @@ const newTally = (): Tally => ({
   byLimited: new Map(),
 });
 
-/** What one request came to: served (200), shed (429 + Retry-After) or an error. */
-type Outcome = "served" | "shed" | "error";
+/**
+ * What one request came to: served (200); refused, a 429 + Retry-After that is the answer (an
+ * uncached query past the workspace's job slots); busy, a 429 + Retry-After because the web was at
+ * its capacity (shed at the door, or no database connection in time); or an error.
+ */
+type Outcome = { kind: "served" | "refused" | "busy" | "error"; retryAfterS?: number };
+const BUSY_MESSAGE = busy().message;
 
 async function send(u: User, op: string, baseUrl: string, due: number, tally: Tally): Promise<Outcome> {
   const fail = (why: string): Outcome => {
     tally.errors++;
     tally.byError.set(why, (tally.byError.get(why) ?? 0) + 1);
-    return "error";
+    return { kind: "error" };
   };
   // The timeout runs from when the request was due, so one that waited behind its user's earlier ones counts too.
   const left = TIMEOUT_MS - (performance.now() - due);
@@ -174,16 +182,19 @@ async function send(u: User, op: string, baseUrl: string, due: number, tally: Ta
       ...requestFor(op, u, baseUrl),
       signal: AbortSignal.timeout(Math.max(1, Math.floor(left))),
     });
-    await res.body.dump({ limit: Infinity });
+    const body = res.statusCode === 429 ? await res.body.text() : (await res.body.dump({ limit: Infinity }), "");
     tally.latencies.push(performance.now() - due);
     tally.done++;
     if (res.statusCode === 429) {
-      if (!res.headers["retry-after"]) return fail(`${op}: 429 without Retry-After`);
+      const retryAfterS = Number(res.headers["retry-after"]);
+      if (!retryAfterS) return fail(`${op}: 429 without Retry-After`);
+      const kind = body.includes(BUSY_MESSAGE) ? "busy" : "refused";
+      const key = kind === "busy" ? `${op} (busy)` : op;
       tally.limited++;
-      tally.byLimited.set(op, (tally.byLimited.get(op) ?? 0) + 1);
-      return "shed";
+      tally.byLimited.set(key, (tally.byLimited.get(key) ?? 0) + 1);
+      return { kind, retryAfterS };
     }
-    return res.statusCode === 200 ? "served" : fail(`${op}: ${res.statusCode}`);
+    return res.statusCode === 200 ? { kind: "served" } : fail(`${op}: ${res.statusCode}`);
   } catch (e) {
     const name = (e as Error).name;
     return fail(
@@ -239,10 +250,13 @@ async function closedLoop(
         const next = op ?? pick();
         const outcome = await send(u, next, baseUrl, performance.now(), tally);
         const now = performance.now();
-        // Throughput is work done: a timeout is none, and neither is a read shed as busy (only uncached
+        // Throughput is work done: a timeout is none, and neither is a request shed as busy (only uncached
         // queries refused for the workspace's job slots are the answer they should be).
-        const counts = outcome === "served" || (outcome === "shed" && next === "query.run (uncached)");
+        const counts = outcome.kind === "served" || (outcome.kind === "refused" && next === "query.run (uncached)");
         if (now >= from && now <= end && counts) inWindow++;
+        // A client told to come back later does (as tRPC's clients back off); hammering a 429 is no load a
+        // real client offers.
+        if (outcome.retryAfterS) await new Promise((r) => setTimeout(r, outcome.retryAfterS! * 1000));
       }
     }),
   );
