@@ -6,6 +6,7 @@ import { SessionProvider } from "next-auth/react";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
 import type { AppRouter } from "@/server/trpc/router";
+import { retryQuery, retryQueryDelay } from "./retry-policy";
 import { newTraceparent } from "./traceparent";
 
 /** Each request starts its own trace, which the server continues (when tracing is on). */
@@ -15,7 +16,12 @@ export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
 export function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(
-    () => new QueryClient({ defaultOptions: { queries: { staleTime: 5_000, retry: 1, refetchOnWindowFocus: false } } }),
+    () =>
+      new QueryClient({
+        defaultOptions: {
+          queries: { staleTime: 5_000, retry: retryQuery, retryDelay: retryQueryDelay, refetchOnWindowFocus: false },
+        },
+      }),
   );
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
