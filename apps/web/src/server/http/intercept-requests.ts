@@ -18,7 +18,13 @@ export function interceptRequests(fn: Interceptor): void {
     http.Server.prototype.emit = function (this: http.Server, event: string | symbol, ...args: unknown[]) {
       if (event === "request") {
         const [req, res] = args as [http.IncomingMessage, http.ServerResponse];
-        for (const f of interceptors) if (f(req, res)) return true;
+        for (const f of interceptors) {
+          try {
+            if (f(req, res)) return true;
+          } catch {
+            // Thrown here it would be uncaught and end the process: the request goes on to Next instead.
+          }
+        }
       }
       return emit.call(this, event, ...args);
     } as typeof http.Server.prototype.emit;

@@ -83,8 +83,12 @@ describe("admission at the door", () => {
       body: JSON.stringify({ json: { sql: "x".repeat(100_000) } }),
     });
     expect(post.status).toBe(429);
+    // A path no URL parser takes is answered all the same.
+    const bad = await fetch(`${base}/api/trpc/%E0%A4%A?batch=1`);
+    expect(bad.status).toBe(429);
+    expect(await bad.json()).toMatchObject([{ error: { json: { data: { code: "TOO_MANY_REQUESTS", path: "" } } } }]);
     expect(reached).toEqual([]);
-    expect((await shedCount()) - before).toBe(2);
+    expect((await shedCount()) - before).toBe(3);
     // One ends: the next is taken.
     held.shift()!();
     await vi.waitUntil(() => requestLoad().admitted === MAX - 1, { timeout: 5_000 });

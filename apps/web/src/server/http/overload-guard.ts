@@ -18,8 +18,15 @@ export function isSheddable(url: string | undefined): boolean {
  * call of a batch), so browsers and API clients read it as a busy answer.
  */
 export function shedBody(url: string): string {
-  const u = new URL(url, "http://x");
-  const paths = decodeURIComponent(u.pathname.replace(/^\/api\/trpc\/?/, "")).split(",");
+  let paths = [""];
+  let batch = false;
+  try {
+    const u = new URL(url, "http://x");
+    batch = u.searchParams.get("batch") === "1";
+    paths = decodeURIComponent(u.pathname.replace(/^\/api\/trpc\/?/, "")).split(",");
+  } catch {
+    // A path no URL parser takes (bad percent-encoding): the answer names no procedure.
+  }
   const { message } = busy();
   const one = (path: string) => ({
     error: {
@@ -30,7 +37,7 @@ export function shedBody(url: string): string {
       },
     },
   });
-  return JSON.stringify(u.searchParams.get("batch") === "1" ? paths.map(one) : one(paths[0] ?? ""));
+  return JSON.stringify(batch ? paths.map(one) : one(paths[0] ?? ""));
 }
 
 export interface OverloadGuard {
