@@ -40,7 +40,6 @@ export function recordSocketAddress(): void {
   installed = true;
   interceptRequests((req) => {
     req.headers[SOCKET_IP_HEADER] = req.socket?.remoteAddress ?? "";
-    req.headers["x-tmp-arrived"] = String(performance.timeOrigin + performance.now());
     return false;
   });
 }

@@ -1,5 +1,6 @@
 import type http from "node:http";
 import { randomUUID } from "node:crypto";
+import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { busy } from "@scrollintel/core/errors";
 import type { Logger } from "@scrollintel/core/logger";
 import { webMetrics } from "@scrollintel/core/metrics/web-metrics";
@@ -32,7 +33,7 @@ export function shedBody(url: string): string {
     error: {
       json: {
         message,
-        code: -32029,
+        code: TRPC_ERROR_CODES_BY_KEY[ERROR_TABLE.RATE_LIMITED.trpc],
         data: { code: ERROR_TABLE.RATE_LIMITED.trpc, httpStatus: ERROR_TABLE.RATE_LIMITED.http, path },
       },
     },
@@ -71,10 +72,11 @@ export function overloadGuard(maxBusy: number, onShed?: (busy: number) => void):
       if (!isSheddable(req.url)) return false;
       const now = busyRequests();
       if (now >= maxBusy) {
-        res.writeHead(ERROR_TABLE.RATE_LIMITED.http, { ...headers, "x-request-id": randomUUID() });
-        res.end(shedBody(req.url!));
+        // Counted first: once the answer is written, nothing here may throw (the request would go on to Next).
         webMetrics().shedRequests.inc({ route: "/api/trpc" });
         onShed?.(now);
+        res.writeHead(ERROR_TABLE.RATE_LIMITED.http, { ...headers, "x-request-id": randomUUID() });
+        res.end(shedBody(req.url!));
         return true;
       }
       load.admitted++;
